@@ -1,0 +1,48 @@
+//! MIKEY-SAKKE (RFC 6509): the I_MESSAGE that carries a SAKKE-encapsulated shared
+//! secret (RFC 6508) signed with ECCSI (RFC 6507), on the MIKEY framework of RFC 3830
+//! with the RFC 6043 additions (IDR payload, PRF-HMAC-SHA-256, GENERIC-ID map).
+//!
+//! * Codecs: [`Message::parse`] / [`Message::to_bytes`] round-trip byte-exactly,
+//!   including 3GPP MCX messages with SP and General Extension payloads.
+//! * Key derivation: [`prf()`], [`SessionKeys`] (TGK = SSV, RFC 3830 4.1.3).
+//! * Identifiers: [`rfc6509_identifier`] ("YYYY-MM\0uri\0" from the T month), [`PartyId`].
+//! * Replay protection: [`ReplayCache`], owned by the caller.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod civil;
+mod error;
+mod general_extension;
+mod hdr;
+mod i_message;
+mod identifier;
+mod idr;
+mod keys;
+mod message;
+mod prf;
+mod rand_payload;
+mod reader;
+mod replay;
+mod sakke_payload;
+mod security_policy;
+mod sign;
+mod timestamp;
+
+pub use error::{MikeyError, NextPayload, PayloadKind, Result};
+pub use general_extension::GeneralExtension;
+pub use hdr::{CsIdMap, DataType, GenericIdEntry, Hdr, PrfFunc, SrtpIdEntry, MIKEY_VERSION};
+pub use i_message::{IMessage, MIN_RAND_LEN};
+pub use identifier::{rfc6509_identifier, rfc6509_identifier_for_month, PartyId, UID_LEN};
+pub use idr::{IdRole, IdType, Idr};
+pub use keys::{
+    derive_from_envelope, derive_from_tgk, envelope_label, tgk_label, EnvelopeKeyKind, KeyLengths,
+    SessionKeys, TgkKeyKind, TrafficKeys,
+};
+pub use message::{Message, Payload};
+pub use prf::prf;
+pub use rand_payload::RandPayload;
+pub use replay::{ReplayCache, ReplayKey};
+pub use sakke_payload::{IdScheme, SakkePayload, SAKKE_DATA_LEN, SAKKE_PARAMS_1};
+pub use security_policy::{PolicyParam, SecurityPolicy};
+pub use sign::{Sign, SignatureType, ECCSI_SIGNATURE_LEN, SIGN_HEADER_LEN};
+pub use timestamp::{NtpTimestamp, Timestamp, NTP_UNIX_OFFSET};
