@@ -88,7 +88,10 @@ fn kpak() -> Kpak {
 }
 
 fn user_by_uri(uri: &str) -> &'static User {
-    USERS.iter().find(|u| u.uri == uri).expect("initiator is a listed user")
+    USERS
+        .iter()
+        .find(|u| u.uri == uri)
+        .expect("initiator is a listed user")
 }
 
 /// Standard base64 (RFC 4648, with padding), enough for the vectors.
@@ -170,7 +173,12 @@ fn streamwide_i_message_signatures_verify() {
         let bytes = base64_decode(msg.base64);
         let (signed, sig_bytes) = split_signed(&bytes);
         let sig = Signature::from_bytes(sig_bytes).expect("signature decodes");
-        assert_eq!(sig.to_bytes().to_vec(), sig_bytes, "{}: re-encodes", msg.title);
+        assert_eq!(
+            sig.to_bytes().to_vec(),
+            sig_bytes,
+            "{}: re-encodes",
+            msg.title
+        );
         let signer = user_by_uri(msg.initiator_uri);
         assert_eq!(sig.pvt().to_bytes().to_vec(), h(signer.pvt));
         let verifier = VerifyingKey::new(&h(signer.user_id), kpak);
@@ -180,7 +188,10 @@ fn streamwide_i_message_signatures_verify() {
         Verifier::verify(&verifier, signed, &sig).expect("trait verify");
 
         // Any other signer identity, or a changed message, fails.
-        let wrong = USERS.iter().find(|u| u.uri != msg.initiator_uri).expect("other");
+        let wrong = USERS
+            .iter()
+            .find(|u| u.uri != msg.initiator_uri)
+            .expect("other");
         assert_eq!(
             VerifyingKey::new(&h(wrong.user_id), kpak)
                 .verify(signed, &sig)
