@@ -34,7 +34,7 @@ pub enum EccsiError {
     /// SSK came out as zero modulo q (RFC 6507 5.1.1 step 5): the KMS must pick another v.
     #[error("SSK is zero modulo q; a fresh v is needed")]
     SskZero,
-    /// The (SSK, PVT) pair fails KPAK = [SSK]G - [HS]PVT for this identifier (RFC 6507 5.1.2).
+    /// The (SSK, PVT) pair fails KPAK = \[SSK\]G - \[HS\]PVT for this identifier (RFC 6507 5.1.2).
     #[error("SSK validation failed: KPAK != [SSK]G - [HS]PVT")]
     SskValidationFailed,
     /// A signature encoding is not 129 bytes long (r || s || PVT).

@@ -58,7 +58,7 @@ impl fmt::Debug for Ssk {
 
 /// Validates a received (SSK, PVT) pair for identifier `id` (RFC 6507 5.1.2) and returns HS,
 /// which signing needs. The PVT is on the curve and not the identity by construction of
-/// [`Pvt`]; this checks KPAK = [SSK]G - [HS]PVT.
+/// [`Pvt`]; this checks KPAK = \[SSK\]G - \[HS\]PVT.
 pub fn validate_ssk(id: &[u8], ssk: &Ssk, pvt: &Pvt, kpak: &Kpak) -> Result<Hs> {
     let hs = Hs::compute(id, pvt, kpak);
     let lhs = ProjectivePoint::GENERATOR * ssk.0 - pvt.0.projective() * hs.scalar();

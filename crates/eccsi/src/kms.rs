@@ -1,4 +1,4 @@
-//! The KMS side of ECCSI: the master secret KSAK, the root of trust KPAK = [KSAK]G, and
+//! The KMS side of ECCSI: the master secret KSAK, the root of trust KPAK = \[KSAK\]G, and
 //! issuing (SSK, PVT) pairs to identifiers (RFC 6507 4.2 and 5.1.1).
 
 use core::fmt;
@@ -88,7 +88,7 @@ impl Kms {
         Zeroizing::new(scalar::to_bytes(&self.ksak.0))
     }
 
-    /// The community root of trust, KPAK = [KSAK]G.
+    /// The community root of trust, KPAK = \[KSAK\]G.
     pub fn kpak(&self) -> Kpak {
         self.kpak
     }

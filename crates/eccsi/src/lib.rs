@@ -1,7 +1,7 @@
 //! ECCSI (RFC 6507): identity-based signatures on NIST P-256 with SHA-256, as used by
 //! MIKEY-SAKKE (RFC 6509) to sign I_MESSAGEs.
 //!
-//! A KMS holds a secret KSAK and publishes KPAK = [KSAK]G. It issues each identifier (ID,
+//! A KMS holds a secret KSAK and publishes KPAK = \[KSAK\]G. It issues each identifier (ID,
 //! raw bytes in the community's format) a secret SSK and a public PVT. A signer validates
 //! its SSK once ([`validate_ssk`], done by [`SigningKey::new`]); anyone holding the KPAK
 //! verifies a signature from the signer's ID alone ([`VerifyingKey`]).

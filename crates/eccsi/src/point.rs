@@ -153,11 +153,11 @@ macro_rules! public_point {
 }
 
 public_point!(
-    /// KMS Public Authentication Key, KPAK = [KSAK]G: the community's root of trust.
+    /// KMS Public Authentication Key, KPAK = \[KSAK\]G: the community's root of trust.
     Kpak
 );
 
 public_point!(
-    /// Public Validation Token, PVT = [v]G: issued with an SSK and carried in every signature.
+    /// Public Validation Token, PVT = \[v\]G: issued with an SSK and carried in every signature.
     Pvt
 );

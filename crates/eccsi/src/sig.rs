@@ -65,7 +65,7 @@ impl Signature {
         out
     }
 
-    /// r: the x-coordinate of J = [j]G, 32 big-endian bytes.
+    /// r: the x-coordinate of J = \[j\]G, 32 big-endian bytes.
     pub fn r_bytes(&self) -> [u8; SCALAR_LEN] {
         self.r
     }

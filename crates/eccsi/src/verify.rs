@@ -1,5 +1,5 @@
 //! Verification (RFC 6507 5.2.2): the verifier derives the signer's public key
-//! Y = [HS]PVT + KPAK from the ID, then checks an ECDSA-style equation.
+//! Y = \[HS\]PVT + KPAK from the ID, then checks an ECDSA-style equation.
 
 use p256::ProjectivePoint;
 
@@ -54,12 +54,12 @@ impl signature::Verifier<Signature> for VerifyingKey {
     }
 }
 
-/// Y = [HS]PVT + KPAK (RFC 6507 5.2.2 step 4): the signer's ECDSA-style public key.
+/// Y = \[HS\]PVT + KPAK (RFC 6507 5.2.2 step 4): the signer's ECDSA-style public key.
 pub(crate) fn signer_public_key(hs: &Hs, pvt: &Pvt, kpak: &Kpak) -> ProjectivePoint {
     pvt.0.projective() * hs.scalar() + kpak.0.projective()
 }
 
-/// J = [s]([HE]G + [r]Y) (RFC 6507 5.2.2 steps 2-5); the PVT was checked on decoding.
+/// J = \[s\](\[HE\]G + \[r\]Y) (RFC 6507 5.2.2 steps 2-5); the PVT was checked on decoding.
 pub(crate) fn recover_j(id: &[u8], kpak: &Kpak, msg: &[u8], sig: &Signature) -> Result<CurvePoint> {
     let hs = Hs::compute(id, sig.pvt(), kpak);
     let he = hash::he(&hs, sig.r(), msg);
