@@ -1,0 +1,32 @@
+//! Intermediate values of RFC 6507 (HE, J, Y), exposed so the Appendix A vectors can be
+//! checked step by step. Normal use needs none of this: sign and verify compute them.
+
+use p256::ProjectivePoint;
+
+use crate::error::Result;
+use crate::hash::{self, Hs};
+use crate::point::{CurvePoint, Kpak, Pvt, POINT_LEN};
+use crate::scalar::{self, SCALAR_LEN};
+use crate::sig::Signature;
+use crate::verify;
+
+/// HE = hash(HS || r || M), the raw 32-byte hash.
+pub fn he(hs: &Hs, r: &[u8; SCALAR_LEN], msg: &[u8]) -> [u8; SCALAR_LEN] {
+    hash::he_bytes(hs, r, msg)
+}
+
+/// The signer's J = \[j\]G for a 32-byte j in [1, q-1], encoded 0x04 || x || y.
+pub fn signer_j(j: &[u8; SCALAR_LEN]) -> Result<[u8; POINT_LEN]> {
+    let j = scalar::nonzero_from_bytes(j)?;
+    CurvePoint::from_projective(ProjectivePoint::GENERATOR * *j).map(|p| *p.as_bytes())
+}
+
+/// Y = \[HS\]PVT + KPAK, encoded; fails if it is the identity.
+pub fn y(hs: &Hs, pvt: &Pvt, kpak: &Kpak) -> Result<[u8; POINT_LEN]> {
+    CurvePoint::from_projective(verify::signer_public_key(hs, pvt, kpak)).map(|p| *p.as_bytes())
+}
+
+/// The verifier's J = \[s\](\[HE\]G + \[r\]Y) for a signature by `id`, encoded.
+pub fn verifier_j(id: &[u8], kpak: &Kpak, msg: &[u8], sig: &Signature) -> Result<[u8; POINT_LEN]> {
+    verify::recover_j(id, kpak, msg, sig).map(|p| *p.as_bytes())
+}

@@ -1,0 +1,49 @@
+//! ECCSI (RFC 6507): identity-based signatures on NIST P-256 with SHA-256, as used by
+//! MIKEY-SAKKE (RFC 6509) to sign I_MESSAGEs.
+//!
+//! A KMS holds a secret KSAK and publishes KPAK = \[KSAK\]G. It issues each identifier (ID,
+//! raw bytes in the community's format) a secret SSK and a public PVT. A signer validates
+//! its SSK once ([`validate_ssk`], done by [`SigningKey::new`]); anyone holding the KPAK
+//! verifies a signature from the signer's ID alone ([`VerifyingKey`]).
+//!
+//! ```
+//! use eccsi::{Kms, SigningKey, VerifyingKey};
+//! use eccsi::rand_core::OsRng;
+//!
+//! let kms = Kms::generate(&mut OsRng);
+//! let id = b"2011-02\0tel:+447700900123\0";
+//! let keys = kms.issue(id, &mut OsRng)?;
+//! let signer = SigningKey::new(id, keys.ssk, keys.pvt, kms.kpak())?;
+//! let sig = signer.sign(b"message", &mut OsRng);
+//! VerifyingKey::new(id, kms.kpak()).verify(b"message", &sig)?;
+//! # Ok::<(), eccsi::EccsiError>(())
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod error;
+mod hash;
+pub mod hazmat;
+mod keys;
+mod kms;
+mod point;
+mod scalar;
+mod sig;
+mod sign;
+mod verify;
+
+pub use error::{EccsiError, Result};
+pub use hash::Hs;
+pub use keys::{validate_ssk, Ssk};
+pub use kms::{Kms, Ksak, UserKeys};
+pub use point::{Kpak, Pvt, POINT_LEN};
+pub use scalar::SCALAR_LEN;
+pub use sig::{Signature, SIGNATURE_LEN};
+pub use sign::SigningKey;
+pub use verify::VerifyingKey;
+
+/// Re-exported so callers can name the RNG and trait types this crate's API uses.
+pub use rand_core;
+/// Re-exported so callers can use the `Signer` / `Verifier` traits without a version clash.
+pub use signature;

@@ -1,0 +1,48 @@
+//! Arithmetic for MIKEY-SAKKE (RFC 6508 with RFC 6509 parameter set 1).
+//!
+//! Layers, each depending only on those above it in this list:
+//! - `arith`: constant-time 1024-bit Montgomery arithmetic on 16 u64 limbs;
+//! - [`Fp`], [`Fp2`], [`PfValue`]: the field, its quadratic extension, and the quotient
+//!   PF_p where pairing values live;
+//! - [`Scalar`]: integers mod the 1022-bit group order q;
+//! - [`AffinePoint`], [`JacobianPoint`]: the curve y^2 = x^3 - 3x;
+//! - [`pairing`]: the Tate-Lichtenbaum pairing of RFC 6508 section 3.2.
+//!
+//! Everything that can touch a secret runs in constant time: no branch or memory index
+//! depends on a secret value. Functions named `*_vartime` are for public inputs only.
+
+mod arith;
+mod error;
+mod fp;
+mod fp2;
+mod macros;
+mod miller;
+mod params;
+mod pf;
+mod point;
+mod scalar;
+
+pub use error::PointError;
+pub use fp::{Fp, FP_BYTES};
+pub use fp2::Fp2;
+pub use miller::{final_exponentiation, miller_loop, pairing};
+pub use params::SSV_BITS;
+pub use pf::PfValue;
+pub use point::{AffinePoint, JacobianPoint, POINT_BYTES};
+pub use scalar::Scalar;
+
+/// Public constants of parameter set 1 as big-endian bytes, for tests and tools that
+/// check this crate against an independent implementation.
+pub mod constants {
+    use crate::arith::limbs_to_be_bytes;
+    use crate::params;
+
+    /// p, 128 bytes big-endian.
+    pub fn p() -> [u8; 128] {
+        limbs_to_be_bytes(&params::P)
+    }
+    /// q, 128 bytes big-endian.
+    pub fn q() -> [u8; 128] {
+        limbs_to_be_bytes(&params::Q)
+    }
+}

@@ -1,0 +1,140 @@
+//! PF_p = (F_p2)* / (F_p)*: where pairing values live (RFC 6508 section 2.1).
+//!
+//! An element a + ib of F_p2 stands for its whole F_p* coset; the RFC represents the coset
+//! by b/a in F_p. Arithmetic stays in F_p2 (no inversion per step) and an element is
+//! normalised to b/a only when it must be encoded or compared.
+
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, CtOption};
+use zeroize::DefaultIsZeroes;
+
+use crate::fp::{Fp, FP_BYTES};
+use crate::fp2::Fp2;
+use crate::params;
+use crate::scalar::{Scalar, WINDOW};
+
+/// An element of PF_p[q] in the RFC's representation x = b/a (the coset of 1 + ix).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PfValue(pub(crate) Fp);
+
+impl DefaultIsZeroes for PfValue {}
+
+impl PfValue {
+    /// The identity element (the coset of 1).
+    pub const IDENTITY: PfValue = PfValue(Fp::ZERO);
+
+    /// g = <P, P> from RFC 6509 Appendix A.
+    pub fn generator() -> PfValue {
+        PfValue(Fp::from_canonical(&params::G))
+    }
+
+    /// Normalises a + ib to b/a. A zero real part (the element of order 2, or a degenerate
+    /// input) gives 0; callers comparing results treat that like any other value.
+    pub fn from_fp2(t: &Fp2) -> PfValue {
+        PfValue(t.c1 * t.c0.invert())
+    }
+
+    /// Normalises many values with one inversion (Montgomery's trick): 3 multiplications
+    /// per element plus one inversion for the whole slice.
+    pub fn batch_from_fp2(ts: &[Fp2]) -> Vec<PfValue> {
+        let mut prefix = Vec::with_capacity(ts.len());
+        let mut acc = Fp::ONE;
+        for t in ts {
+            prefix.push(acc);
+            // A zero real part must not poison the batch: substitute 1, fix up below.
+            let a = Fp::conditional_select(&t.c0, &Fp::ONE, t.c0.is_zero());
+            acc *= a;
+        }
+        let mut inv = acc.invert();
+        let mut out = vec![PfValue::IDENTITY; ts.len()];
+        for (i, t) in ts.iter().enumerate().rev() {
+            let zero = t.c0.is_zero();
+            let a = Fp::conditional_select(&t.c0, &Fp::ONE, zero);
+            let a_inv = inv * prefix[i];
+            inv *= a;
+            let x = t.c1 * a_inv;
+            out[i] = PfValue(Fp::conditional_select(&x, &Fp::ZERO, zero));
+        }
+        out
+    }
+
+    /// The F_p2 element 1 + ix that this value stands for.
+    pub fn to_fp2(&self) -> Fp2 {
+        Fp2::new(Fp::ONE, self.0)
+    }
+
+    /// The 128-byte encoding (RFC 6508 section 4): fixed length, leading zeros kept.
+    pub fn to_bytes(&self) -> [u8; FP_BYTES] {
+        self.0.to_bytes()
+    }
+
+    /// Decodes 128 bytes; None unless the value is below p.
+    pub fn from_bytes(bytes: &[u8; FP_BYTES]) -> CtOption<PfValue> {
+        Fp::from_bytes(bytes).map(PfValue)
+    }
+
+    /// The group law of RFC 6508 section 2.1, (a + b) / (1 - ab), for tests and callers
+    /// that hold normalised values; the engine multiplies in F_p2 instead.
+    pub fn mul(&self, other: &PfValue) -> PfValue {
+        let num = self.0 + other.0;
+        let den = Fp::ONE - self.0 * other.0;
+        PfValue(num * den.invert())
+    }
+
+    /// self^k in constant time (k is secret in encapsulation: it is r).
+    ///
+    /// Works on v = t / conj(t) for t = 1 + ix: v has norm one and stands for t^2 in PF_p,
+    /// so t^k = v^(k/2), with k/2 taken mod q (self must lie in PF_p[q], as pairing values
+    /// and g do). For norm-one values a square is (2a^2 - 1) + i((a + b)^2 - 1), two F_p
+    /// squarings, and the inverse is the conjugate, so signed window digits cost nothing.
+    pub fn pow(&self, k: &Scalar) -> PfValue {
+        let t = self.to_fp2();
+        let v = t * t.conjugate().invert();
+        let half_k = k.mul(&Scalar(params::HALF_MOD_Q));
+        PfValue::from_fp2(&unitary_pow(&v, &half_k))
+    }
+}
+
+/// Squaring for a + ib with a^2 + b^2 = 1.
+#[inline(always)]
+pub(crate) fn unitary_square(u: &Fp2) -> Fp2 {
+    let a2 = u.c0.square();
+    let s = (u.c0 + u.c1).square();
+    Fp2::new(a2.double() - Fp::ONE, s - Fp::ONE)
+}
+
+/// u^k for a norm-one u, fixed signed 5-bit windows with constant-time table scans.
+pub(crate) fn unitary_pow(u: &Fp2, k: &Scalar) -> Fp2 {
+    // table[j] = u^(j+1), j = 0..16
+    let mut table = [*u; 16];
+    for j in 1..16 {
+        table[j] = table[j - 1] * u;
+    }
+    let digits = k.signed_digits();
+    let mut acc = Fp2::ONE;
+    for (pos, &d) in digits.as_slice().iter().enumerate().rev() {
+        if pos + 1 != digits.len() {
+            for _ in 0..WINDOW {
+                acc = unitary_square(&acc);
+            }
+        }
+        acc *= lookup_signed(&table, d);
+    }
+    acc
+}
+
+/// table[|d| - 1], conjugated when d < 0, or 1 when d = 0: scans the whole table.
+fn lookup_signed(table: &[Fp2; 16], d: i8) -> Fp2 {
+    let neg = Choice::from(((d as u8) >> 7) & 1);
+    let abs = (d as i16).unsigned_abs() as u8;
+    let mut r = Fp2::ONE;
+    for (j, entry) in table.iter().enumerate() {
+        r = Fp2::conditional_select(&r, entry, abs.ct_eq(&((j + 1) as u8)));
+    }
+    Fp2::conditional_select(&r, &r.conjugate(), neg)
+}
+
+impl ConstantTimeEq for PfValue {
+    fn ct_eq(&self, other: &Self) -> Choice {
+        self.0.ct_eq(&other.0)
+    }
+}
