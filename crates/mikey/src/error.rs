@@ -3,9 +3,12 @@
 
 use core::fmt;
 
+use eccsi::EccsiError;
+use sakke::SakkeError;
 use thiserror::Error;
 
 use crate::idr::IdRole;
+use crate::sakke_payload::IdScheme;
 
 /// MIKEY payload kinds, by their RFC 3830 / RFC 6043 / RFC 6509 "next payload" value
 /// (the common header has none and is listed first).
@@ -284,18 +287,30 @@ pub enum MikeyError {
     /// a UID for scheme 2).
     #[error("no {0} identity suitable for the SAKKE ID scheme")]
     MissingIdentity(&'static str),
-    /// The ECCSI signature does not verify.
-    #[error("signature verification failed")]
-    BadSignature,
-    /// The SAKKE Encapsulated Data could not be processed (bad point, TEST failed, ...).
-    #[error("SAKKE decapsulation failed")]
-    Decapsulation,
+    /// The initiator and responder identities belong to different SAKKE ID schemes, or
+    /// the SAKKE payload's scheme differs from the caller's identity.
+    #[error("identity does not belong to SAKKE ID scheme {0:?}")]
+    IdSchemeMismatch(IdScheme),
+    /// The ECCSI signing key was issued for a different identifier than the initiator's
+    /// identifier for the message's key period.
+    #[error("signing key identifier does not match the initiator identifier for this month")]
+    SigningKeyMismatch,
+    /// An identifier SAKKE cannot use (RFC 6508: an integer in [2, q-1]).
+    #[error("identifier not usable by SAKKE: {0}")]
+    SakkeIdentifier(#[source] SakkeError),
+    /// The ECCSI signature is malformed or does not verify.
+    #[error("signature rejected: {0}")]
+    BadSignature(#[source] EccsiError),
+    /// ECCSI signing failed (RNG failure).
+    #[error("signing failed: {0}")]
+    Signing(#[source] EccsiError),
+    /// The SAKKE Encapsulated Data could not be processed (bad point, RSK not valid for
+    /// this identifier, TEST failed, ...). No SSV is released.
+    #[error("SAKKE decapsulation failed: {0}")]
+    Decapsulation(#[source] SakkeError),
     /// SAKKE encapsulation failed while building.
-    #[error("SAKKE encapsulation failed")]
-    Encapsulation,
-    /// A key (RSK, Z, KPAK, SSK, PVT, SSV) was rejected by the crypto layer.
-    #[error("invalid key material: {0}")]
-    InvalidKey(&'static str),
+    #[error("SAKKE encapsulation failed: {0}")]
+    Encapsulation(#[source] SakkeError),
 }
 
 /// A next-payload field's meaning: either "last payload" (0) or a payload kind.

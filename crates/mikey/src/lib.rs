@@ -7,6 +7,7 @@
 //! * Key derivation: [`prf()`], [`SessionKeys`] (TGK = SSV, RFC 3830 4.1.3).
 //! * Identifiers: [`rfc6509_identifier`] ("YYYY-MM\0uri\0" from the T month), [`PartyId`].
 //! * Replay protection: [`ReplayCache`], owned by the caller.
+//! * Initiator: [`build_i_message`]; responder: [`open_i_message`].
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -17,16 +18,23 @@ mod hdr;
 mod i_message;
 mod identifier;
 mod idr;
+mod initiator;
 mod keys;
 mod message;
 mod prf;
 mod rand_payload;
 mod reader;
 mod replay;
+mod responder;
 mod sakke_payload;
 mod security_policy;
 mod sign;
 mod timestamp;
+
+/// The ECCSI crate this one is built on (signing key and KPAK types in the API).
+pub use eccsi;
+/// The SAKKE crate this one is built on (key and SSV types in the API).
+pub use sakke;
 
 pub use error::{MikeyError, NextPayload, PayloadKind, Result};
 pub use general_extension::GeneralExtension;
@@ -34,6 +42,7 @@ pub use hdr::{CsIdMap, DataType, GenericIdEntry, Hdr, PrfFunc, SrtpIdEntry, MIKE
 pub use i_message::{IMessage, MIN_RAND_LEN};
 pub use identifier::{rfc6509_identifier, rfc6509_identifier_for_month, PartyId, UID_LEN};
 pub use idr::{IdRole, IdType, Idr};
+pub use initiator::{build_i_message, BuiltIMessage, IMessageParams};
 pub use keys::{
     derive_from_envelope, derive_from_tgk, envelope_label, tgk_label, EnvelopeKeyKind, KeyLengths,
     SessionKeys, TgkKeyKind, TrafficKeys,
@@ -42,6 +51,7 @@ pub use message::{Message, Payload};
 pub use prf::prf;
 pub use rand_payload::RandPayload;
 pub use replay::{ReplayCache, ReplayKey};
+pub use responder::{open_i_message, OpenedIMessage, ResponderParams};
 pub use sakke_payload::{IdScheme, SakkePayload, SAKKE_DATA_LEN, SAKKE_PARAMS_1};
 pub use security_policy::{PolicyParam, SecurityPolicy};
 pub use sign::{Sign, SignatureType, ECCSI_SIGNATURE_LEN, SIGN_HEADER_LEN};

@@ -120,3 +120,108 @@ fn csb_id_and_generic_id_carry_the_key_ids() {
     assert_eq!(m.hdr.csb_id, pck.key_id);
     assert_eq!(m.hdr.cs_id_map, CsIdMap::Empty);
 }
+
+mod crypto {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use mikey::eccsi::{Kpak, Signature, VerifyingKey};
+    use mikey::sakke::{EncapsulatedData, Identifier, KmsPublicKey, Rsk};
+    use mikey::{
+        open_i_message, IMessage, Message, PartyId, ReplayCache, ResponderParams,
+        ECCSI_SIGNATURE_LEN,
+    };
+
+    use super::streamwide;
+
+    /// Decapsulate each SAKKE payload with the responder's RSK, Z and UID: the SSV is the
+    /// listed GMK / CSK / PCK.
+    #[test]
+    fn sakke_payloads_decapsulate_to_the_listed_keys() {
+        let z = KmsPublicKey::from_bytes(&streamwide::pub_enc_key()).unwrap();
+        for v in streamwide::vectors() {
+            let m = Message::parse(&v.message).unwrap();
+            let im = IMessage::new(&m).unwrap();
+            let responder = streamwide::user(&v.responder);
+            let ed = EncapsulatedData::from_bytes(&im.sakke.data).unwrap();
+            let id = Identifier::new(responder.uid.to_vec()).unwrap();
+            let rsk = Rsk::from_bytes(&responder.rsk).unwrap();
+            let ssv = mikey::sakke::decapsulate(&ed, &id, &z, &rsk)
+                .unwrap_or_else(|e| panic!("{}: {e}", v.name));
+            assert_eq!(ssv.as_bytes()[..], v.key[..], "{}", v.name);
+        }
+    }
+
+    /// The ECCSI signature verifies with the initiator's UID and the KPAK over the
+    /// message minus the 129-byte signature field (the SIGN header is signed), and does
+    /// not verify over the message minus the whole SIGN payload.
+    #[test]
+    fn signatures_verify_over_all_but_the_signature_field() {
+        let kpak = Kpak::from_bytes(&streamwide::pub_auth_key()).unwrap();
+        for v in streamwide::vectors() {
+            let initiator = streamwide::user(&v.initiator);
+            let vk = VerifyingKey::new(&initiator.uid, kpak);
+            let (signed, sig) = v.message.split_at(v.message.len() - ECCSI_SIGNATURE_LEN);
+            let sig = Signature::from_bytes(sig).unwrap();
+            vk.verify(signed, &sig)
+                .unwrap_or_else(|e| panic!("{}: {e}", v.name));
+            assert!(vk.verify(&signed[..signed.len() - 2], &sig).is_err());
+        }
+    }
+
+    /// The whole responder path on the real messages: scheme 2 with caller-supplied
+    /// UIDs, clock at the message time.
+    #[test]
+    fn open_i_message_accepts_all_four() {
+        let z = KmsPublicKey::from_bytes(&streamwide::pub_enc_key()).unwrap();
+        let kpak = Kpak::from_bytes(&streamwide::pub_auth_key()).unwrap();
+        let now = UNIX_EPOCH + Duration::from_secs(1_759_448_872 + 30);
+        for v in streamwide::vectors() {
+            let responder = streamwide::user(&v.responder);
+            let initiator = streamwide::user(&v.initiator);
+            let me = PartyId::Uid {
+                uid: responder.uid,
+                uri: None,
+            };
+            let them = PartyId::Uid {
+                uid: initiator.uid,
+                uri: None,
+            };
+            let rsk = Rsk::from_bytes(&responder.rsk).unwrap();
+            let mut cache = ReplayCache::new(8);
+            for expected in [None, Some(&them)] {
+                let params = ResponderParams {
+                    responder: &me,
+                    expected_initiator: expected,
+                    rsk: &rsk,
+                    responder_kms: &z,
+                    initiator_kpak: &kpak,
+                    max_skew: Duration::from_secs(60),
+                };
+                let mut fresh = ReplayCache::new(8);
+                let cache = if expected.is_none() {
+                    &mut cache
+                } else {
+                    &mut fresh
+                };
+                let opened = open_i_message(&v.message, &params, cache, now)
+                    .unwrap_or_else(|e| panic!("{}: {e}", v.name));
+                assert_eq!(opened.ssv.as_bytes()[..], v.key[..], "{}", v.name);
+                assert_eq!(opened.initiator, them);
+                assert_eq!(opened.keys.csb_id(), opened.message.hdr.csb_id);
+            }
+            // Same cache again: replay.
+            let params = ResponderParams {
+                responder: &me,
+                expected_initiator: None,
+                rsk: &rsk,
+                responder_kms: &z,
+                initiator_kpak: &kpak,
+                max_skew: Duration::from_secs(60),
+            };
+            assert!(matches!(
+                open_i_message(&v.message, &params, &mut cache, now),
+                Err(mikey::MikeyError::Replay)
+            ));
+        }
+    }
+}
