@@ -60,22 +60,15 @@ impl<'m> IMessage<'m> {
         let mut roles: Vec<IdRole> = Vec::new();
         for payload in &message.payloads {
             let kind = payload.kind();
-            if let Some(r) = rank(kind) {
-                if r < highest {
-                    return Err(MikeyError::BadNextPayload {
-                        payload: previous,
-                        next: NextPayload::Payload(kind),
-                    });
-                }
-                highest = r;
-            }
-            if highest == 0 && kind != PayloadKind::Timestamp {
-                // T must come first (it is what replay handling reads first).
+            // T comes first (replay handling reads it first); the rest in rank order.
+            let first_not_t = previous == PayloadKind::Hdr && kind != PayloadKind::Timestamp;
+            if first_not_t || rank(kind).is_some_and(|r| r < highest) {
                 return Err(MikeyError::BadNextPayload {
                     payload: previous,
                     next: NextPayload::Payload(kind),
                 });
             }
+            highest = rank(kind).unwrap_or(0).max(highest);
             match payload {
                 Payload::Timestamp(t) => set_once(&mut timestamp, t, kind)?,
                 Payload::Rand(r) => set_once(&mut rand, r, kind)?,
