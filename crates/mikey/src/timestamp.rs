@@ -92,15 +92,16 @@ impl NtpTimestamp {
         i128::from(self.unix_seconds()) * 1_000_000_000 + i128::from(self.subsec_nanos())
     }
 
-    /// As a system time.
-    pub fn to_system_time(self) -> SystemTime {
-        let secs = self.unix_seconds();
+    /// As a system time (`None` if the platform's clock type cannot hold it).
+    pub fn to_system_time(self) -> Option<SystemTime> {
+        let secs = Duration::from_secs(self.unix_seconds().unsigned_abs());
         let nanos = Duration::from_nanos(u64::from(self.subsec_nanos()));
-        if secs >= 0 {
-            UNIX_EPOCH + Duration::from_secs(secs.unsigned_abs()) + nanos
+        let whole = if self.unix_seconds() >= 0 {
+            UNIX_EPOCH.checked_add(secs)
         } else {
-            UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs()) + nanos
-        }
+            UNIX_EPOCH.checked_sub(secs)
+        };
+        whole?.checked_add(nanos)
     }
 
     /// UTC calendar date.
@@ -209,7 +210,10 @@ mod tests {
         for nanos in [0, 1, 999_999_999, 500_000_000, 123_456_789] {
             let t = NtpTimestamp::from_unix(1_700_000_000, nanos).unwrap();
             assert_eq!(t.subsec_nanos(), nanos);
-            assert_eq!(NtpTimestamp::from_system_time(t.to_system_time()), Some(t));
+            assert_eq!(
+                NtpTimestamp::from_system_time(t.to_system_time().unwrap()),
+                Some(t)
+            );
         }
         let before = UNIX_EPOCH - Duration::from_millis(1500);
         let t = NtpTimestamp::from_system_time(before).unwrap();

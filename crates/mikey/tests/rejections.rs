@@ -93,7 +93,7 @@ fn every_truncation_is_rejected_and_payload_boundaries_name_the_missing_payload(
         }
     }
     // Through the responder API too: an error, so no key.
-    for len in [0, 1, 10, 11, built.bytes.len() - 1] {
+    for len in 0..built.bytes.len() {
         assert!(matches!(
             open(&pair, &built.bytes[..len]),
             Err(MikeyError::Truncated { .. })
@@ -493,7 +493,7 @@ fn key_period_is_bound_to_the_timestamp() {
     let built = pair.build();
     let mut m = Message::parse(&built.bytes).unwrap();
     m.payloads[0] = Payload::Timestamp(Timestamp::NtpUtc(march));
-    let now = march.to_system_time();
+    let now = march.to_system_time().unwrap();
     assert!(matches!(
         open_i_message(
             &resign(&pair, &m),
