@@ -1,4 +1,4 @@
-//! Identifiers: the RFC 6509 3.2 form "YYYY-MM\0<uri>\0" (ID scheme 1), whose month
+//! Identifiers: the RFC 6509 3.2 form `"YYYY-MM\0<uri>\0"` (ID scheme 1), whose month
 //! comes from the T payload, and the 3GPP UID (ID scheme 2), which the caller supplies.
 //! The same identifier is used for SAKKE (responder) and ECCSI (initiator).
 
@@ -38,7 +38,7 @@ pub fn rfc6509_identifier_for_month(year: i64, month: u8, uri: &str) -> Result<V
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PartyId {
     /// ID scheme 1: a URI (for RFC 6509, a constrained "tel" URI); the identifier is
-    /// "YYYY-MM\0<uri>\0" with the month of the T payload.
+    /// `"YYYY-MM\0<uri>\0"` with the month of the T payload.
     Uri(String),
     /// ID scheme 2: the 32-byte 3GPP UID the KMS issued keys for, derived by the caller
     /// (TS 33.180 F.2.1), plus the party's URI if known (it is then sent in, and

@@ -15,7 +15,7 @@ pub const SAKKE_PARAMS_1: u8 = 1;
 /// How the SAKKE identifier of the responder is formed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IdScheme {
-    /// 1: "tel URI with monthly keys", the RFC 6509 3.2 identifier "YYYY-MM\0<uri>\0".
+    /// 1: "tel URI with monthly keys", the RFC 6509 3.2 identifier `"YYYY-MM\0<uri>\0"`.
     TelUriMonthly,
     /// 2: 3GPP MCX hashed UID (TS 33.180 F.2.1): a 32-byte SHA-256-based identifier.
     ThreeGppUid,
