@@ -1,1 +1,47 @@
-fn main() {}
+//! Criterion benchmarks of the arithmetic: F_p multiplication is the unit in which the
+//! project states every other cost ("M"), so the ratios below come from one run.
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use pairing::{pairing, AffinePoint, Fp, Fp2, JacobianPoint, PfValue, Scalar};
+
+fn sample_scalar(seed: u8) -> Scalar {
+    let mut bytes = [seed; 128];
+    bytes[0] = 0x12; // below q
+    Option::from(Scalar::from_be_bytes(&bytes).unwrap()).unwrap()
+}
+
+fn bench(c: &mut Criterion) {
+    let p = AffinePoint::generator();
+    let a = p.x();
+    let b = p.y();
+    c.bench_function("fp_mul", |bench| bench.iter(|| black_box(a) * black_box(b)));
+    c.bench_function("fp_square", |bench| bench.iter(|| black_box(a).square()));
+    c.bench_function("fp_add", |bench| bench.iter(|| black_box(a) + black_box(b)));
+    c.bench_function("fp_invert", |bench| bench.iter(|| black_box(a).invert()));
+    let x = Fp2::new(a, b);
+    c.bench_function("fp2_square", |bench| bench.iter(|| black_box(x).square()));
+    c.bench_function("fp2_mul", |bench| {
+        bench.iter(|| black_box(x) * black_box(x))
+    });
+
+    let k = sample_scalar(0x5a);
+    let q = JacobianPoint::from(p).mul(&sample_scalar(0x33)).to_affine();
+    c.bench_function("scalar_mul_ct", |bench| {
+        bench.iter(|| JacobianPoint::from(black_box(q)).mul(black_box(&k)))
+    });
+    c.bench_function("pairing", |bench| {
+        bench.iter(|| pairing(black_box(&p), black_box(&q)))
+    });
+    let g = PfValue::generator();
+    c.bench_function("pf_pow_ct", |bench| {
+        bench.iter(|| black_box(g).pow(black_box(&k)))
+    });
+    let _: Fp = a;
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(3));
+    targets = bench
+}
+criterion_main!(benches);

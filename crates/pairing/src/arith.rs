@@ -2,7 +2,9 @@
 //! by the base field F_p and the scalar field F_q.
 //!
 //! Every routine runs the same instruction sequence whatever the values: loops have fixed
-//! bounds and conditional subtractions are done with masks, never branches.
+//! bounds and conditional subtractions are done with masks, never branches. Loops index limbs by position, as the textbook algorithms
+//! do.
+#![allow(clippy::needless_range_loop)]
 
 /// Number of 64-bit limbs in a 1024-bit value.
 pub(crate) const N: usize = 16;
@@ -36,13 +38,6 @@ pub(crate) const fn adc(a: u64, b: u64, carry: u64) -> (u64, u64) {
 pub(crate) const fn sbb(a: u64, b: u64, borrow: u64) -> (u64, u64) {
     let t = (a as u128).wrapping_sub((b as u128) + (borrow as u128));
     (t as u64, ((t >> 64) as u64) & 1)
-}
-
-/// a + b * c + carry, returning (low word, high word). Cannot overflow u128.
-#[inline(always)]
-pub(crate) const fn mac(a: u64, b: u64, c: u64, carry: u64) -> (u64, u64) {
-    let t = (a as u128) + (b as u128) * (c as u128) + (carry as u128);
-    (t as u64, (t >> 64) as u64)
 }
 
 /// -m0^-1 mod 2^64 by Newton iteration (m0 odd).
@@ -150,79 +145,114 @@ pub(crate) fn sub_mod<M: Modulus>(a: &Limbs, b: &Limbs) -> Limbs {
     add_limbs(&d, &masked).0
 }
 
-/// Montgomery multiplication a * b * 2^-1024 mod m (CIOS), for a, b < m.
+/// A 192-bit column accumulator for product scanning: (lo, hi) as one u128, plus a
+/// top word that counts its overflows.
+#[derive(Clone, Copy)]
+struct Acc {
+    low: u128,
+    top: u64,
+}
+
+impl Acc {
+    const ZERO: Acc = Acc { low: 0, top: 0 };
+
+    /// acc += a * b
+    #[inline(always)]
+    fn mac(&mut self, a: u64, b: u64) {
+        let (s, c) = self.low.overflowing_add((a as u128) * (b as u128));
+        self.low = s;
+        self.top += c as u64;
+    }
+
+    /// acc += 2 * a * b (the doubled cross products of a square)
+    #[inline(always)]
+    fn mac2(&mut self, a: u64, b: u64) {
+        let prod = (a as u128) * (b as u128);
+        self.top += (prod >> 127) as u64;
+        let (s, c) = self.low.overflowing_add(prod << 1);
+        self.low = s;
+        self.top += c as u64;
+    }
+
+    #[inline(always)]
+    fn lo(&self) -> u64 {
+        self.low as u64
+    }
+
+    /// Emits the low word and shifts the accumulator down by 64 bits.
+    #[inline(always)]
+    fn shift(&mut self) -> u64 {
+        let out = self.low as u64;
+        self.low = (self.low >> 64) | ((self.top as u128) << 64);
+        self.top = 0;
+        out
+    }
+}
+
+/// Montgomery multiplication a * b * 2^-1024 mod m, for a, b < m, by finely integrated
+/// product scanning: column by column, the product and the reduction share one
+/// accumulator kept in registers, and each output word is written once.
 #[inline(always)]
 pub(crate) fn mont_mul<M: Modulus>(a: &Limbs, b: &Limbs) -> Limbs {
-    let mut t = [0u64; N];
-    let mut t_hi = 0u64; // word N of the running sum; at most 1 after each round
+    let mut u = [0u64; N];
+    let mut acc = Acc::ZERO;
     for i in 0..N {
-        // t += a * b[i]
-        let mut carry = 0;
-        for j in 0..N {
-            (t[j], carry) = mac(t[j], a[j], b[i], carry);
+        for j in 0..i {
+            acc.mac(a[j], b[i - j]);
+            acc.mac(u[j], M::M[i - j]);
         }
-        let (top, top_carry) = adc(t_hi, carry, 0);
-        // t = (t + m * u) / 2^64 with u chosen to clear the low word.
-        let u = t[0].wrapping_mul(M::INV);
-        let (_, mut carry) = mac(t[0], u, M::M[0], 0);
-        for j in 1..N {
-            (t[j - 1], carry) = mac(t[j], u, M::M[j], carry);
-        }
-        let (w, c) = adc(top, carry, 0);
-        t[N - 1] = w;
-        t_hi = top_carry + c;
+        acc.mac(a[i], b[0]);
+        u[i] = acc.lo().wrapping_mul(M::INV);
+        acc.mac(u[i], M::M[0]);
+        acc.shift();
     }
-    final_sub::<M>(&t, t_hi)
+    let mut t = [0u64; N];
+    for i in N..2 * N {
+        for j in i - N + 1..N {
+            acc.mac(a[j], b[i - j]);
+            acc.mac(u[j], M::M[i - j]);
+        }
+        t[i - N] = acc.shift();
+    }
+    final_sub::<M>(&t, acc.lo())
 }
 
-/// Montgomery squaring a^2 * 2^-1024 mod m: the full square with each cross product
-/// computed once, then one Montgomery reduction.
+/// Montgomery squaring a^2 * 2^-1024 mod m: the same column scan, with each cross
+/// product a[j] a[i-j] (j < i - j) computed once and doubled.
 #[inline(always)]
 pub(crate) fn mont_square<M: Modulus>(a: &Limbs) -> Limbs {
-    let mut t = [0u64; 2 * N];
-    // Cross products a[i] * a[j], i < j.
-    for i in 0..N - 1 {
-        let mut carry = 0;
-        for j in i + 1..N {
-            (t[i + j], carry) = mac(t[i + j], a[i], a[j], carry);
-        }
-        t[i + N] = carry;
-    }
-    // Double them.
-    let mut top = 0;
-    for limb in t.iter_mut() {
-        let next = *limb >> 63;
-        *limb = (*limb << 1) | top;
-        top = next;
-    }
-    // Add the squares a[i]^2.
-    let mut carry = 0;
+    let mut u = [0u64; N];
+    let mut acc = Acc::ZERO;
     for i in 0..N {
-        let (lo, hi) = mac(t[2 * i], a[i], a[i], carry);
-        t[2 * i] = lo;
-        let (w, c) = adc(t[2 * i + 1], hi, 0);
-        t[2 * i + 1] = w;
-        carry = c;
-    }
-    redc::<M>(&t)
-}
-
-/// Montgomery reduction of a 2048-bit value below m * 2^1024.
-#[inline(always)]
-pub(crate) fn redc<M: Modulus>(t: &[u64; 2 * N]) -> Limbs {
-    let mut t = *t;
-    let mut carry2 = 0;
-    for i in 0..N {
-        let u = t[i].wrapping_mul(M::INV);
-        let mut carry = 0;
-        for j in 0..N {
-            (t[i + j], carry) = mac(t[i + j], u, M::M[j], carry);
+        for j in 0..i.div_ceil(2) {
+            acc.mac2(a[j], a[i - j]);
         }
-        (t[i + N], carry2) = adc(t[i + N], carry, carry2);
+        if i % 2 == 0 {
+            acc.mac(a[i / 2], a[i / 2]);
+        }
+        for j in 0..i {
+            acc.mac(u[j], M::M[i - j]);
+        }
+        u[i] = acc.lo().wrapping_mul(M::INV);
+        acc.mac(u[i], M::M[0]);
+        acc.shift();
     }
-    let mut r = [0u64; N];
-    r.copy_from_slice(&t[N..]);
-    final_sub::<M>(&r, carry2)
+    let mut t = [0u64; N];
+    for i in N..2 * N {
+        let lo = i - N + 1;
+        let hi = i.div_ceil(2); // j < i - j
+        for j in lo..hi {
+            acc.mac2(a[j], a[i - j]);
+        }
+        if i % 2 == 0 {
+            acc.mac(a[i / 2], a[i / 2]);
+        }
+        for j in lo..N {
+            acc.mac(u[j], M::M[i - j]);
+        }
+        t[i - N] = acc.shift();
+    }
+    final_sub::<M>(&t, acc.lo())
 }
 
 /// 0 - a mod m for a < m: zero stays zero.

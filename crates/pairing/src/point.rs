@@ -306,8 +306,25 @@ impl JacobianPoint {
         JacobianPoint::conditional_select(&out, self, other.infinity)
     }
 
-    /// self + other, both Jacobian ("add-2007-bl": 11M + 5S), complete in the same way.
+    /// self + other, both Jacobian, complete: identities on either side and the doubling
+    /// case are selected in, in constant time.
     pub fn add(&self, other: &JacobianPoint) -> JacobianPoint {
+        let (sum, same) = self.add_core(other);
+        JacobianPoint::conditional_select(&sum, &self.double(), same)
+    }
+
+    /// self + other where self != other unless both are the identity (callers know this,
+    /// e.g. window multiplication of a point of order q by k < q). Identities are handled;
+    /// saves the doubling that [`JacobianPoint::add`] computes for the equal case.
+    #[inline]
+    pub(crate) fn add_distinct(&self, other: &JacobianPoint) -> JacobianPoint {
+        self.add_core(other).0
+    }
+
+    /// "add-2007-bl" (11M + 5S) with identities selected in; also returns whether the
+    /// inputs were the same non-identity point, where the formula gives the identity.
+    #[inline(always)]
+    fn add_core(&self, other: &JacobianPoint) -> (JacobianPoint, Choice) {
         let z1z1 = self.z.square();
         let z2z2 = other.z.square();
         let u1 = self.x * z2z2;
@@ -329,19 +346,24 @@ impl JacobianPoint {
         };
 
         let same = h.is_zero() & r.is_zero() & !self.is_identity() & !other.is_identity();
-        let mut out = JacobianPoint::conditional_select(&sum, &self.double(), same);
-        out = JacobianPoint::conditional_select(&out, other, self.is_identity());
-        JacobianPoint::conditional_select(&out, self, other.is_identity())
+        let out = JacobianPoint::conditional_select(&sum, other, self.is_identity());
+        (
+            JacobianPoint::conditional_select(&out, self, other.is_identity()),
+            same,
+        )
     }
 
     /// [k]self for a secret k, in constant time: signed 5-bit windows over a table of
     /// [1..16]self, every entry read on every look-up.
+    ///
+    /// For self of order q (every key and ciphertext point) and k < q the running sum never
+    /// equals the table entry added to it, so additions skip the doubling case. For other
+    /// points the result is unspecified (but computed without panicking).
     pub fn mul(&self, k: &Scalar) -> JacobianPoint {
         let mut table = [*self; 16];
-        let twice = self.double();
-        table[1] = twice;
+        table[1] = self.double();
         for j in 2..16 {
-            table[j] = table[j - 1].add(self);
+            table[j] = table[j - 1].add_distinct(self);
         }
         let digits = k.signed_digits();
         let mut acc = JacobianPoint::IDENTITY;
@@ -351,7 +373,7 @@ impl JacobianPoint {
                     acc = acc.double();
                 }
             }
-            acc = acc.add(&lookup_signed(&table, d));
+            acc = acc.add_distinct(&lookup_signed(&table, d));
         }
         acc
     }

@@ -123,7 +123,7 @@ impl Scalar {
             let w = (bits_at(&self.0, i * WINDOW, WINDOW) + carry) as i64;
             // When w > 16, use w - 32 and carry one into the next window.
             let over = ((16 - w) >> 63) & 1; // 1 iff w > 16
-            *digit = (w - ((over as i64) << WINDOW)) as i8;
+            *digit = (w - (over << WINDOW)) as i8;
             carry = over as u64;
         }
         SignedDigits { d }

@@ -41,7 +41,7 @@ impl Identifier {
         let bytes = bytes.into();
         let out_of_range = SakkeError::IdentifierOutOfRange { len: bytes.len() };
         let value = Scalar::from_be_bytes(&bytes)
-            .and_then(|v| Option::<Scalar>::from(v))
+            .and_then(Option::<Scalar>::from)
             .ok_or(out_of_range.clone())?;
         if bool::from(value.ct_eq(&Scalar::ZERO) | value.ct_eq(&Scalar::from_u64(1))) {
             return Err(out_of_range);

@@ -73,7 +73,7 @@ impl Kms {
     /// A master secret from its big-endian encoding (at most 128 bytes).
     pub fn from_secret_bytes(bytes: &[u8]) -> Result<Kms, SakkeError> {
         let z = Scalar::from_be_bytes(bytes)
-            .and_then(|z| Option::<Scalar>::from(z))
+            .and_then(Option::<Scalar>::from)
             .ok_or(SakkeError::MasterSecretOutOfRange)?;
         if bool::from(z.ct_eq(&Scalar::ZERO) | z.ct_eq(&Scalar::from_u64(1))) {
             return Err(SakkeError::MasterSecretOutOfRange);
