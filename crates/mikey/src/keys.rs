@@ -4,6 +4,7 @@
 
 use core::fmt;
 
+use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::hdr::PrfFunc;
@@ -127,8 +128,8 @@ impl Default for KeyLengths {
     }
 }
 
-/// Traffic keys for one crypto session.
-#[derive(Clone, PartialEq, Eq)]
+/// Traffic keys for one crypto session. Equality is constant-time.
+#[derive(Clone)]
 pub struct TrafficKeys {
     /// TEK.
     pub tek: Zeroizing<Vec<u8>>,
@@ -137,6 +138,18 @@ pub struct TrafficKeys {
     /// Salt.
     pub salt: Zeroizing<Vec<u8>>,
 }
+
+impl PartialEq for TrafficKeys {
+    fn eq(&self, other: &Self) -> bool {
+        bool::from(
+            self.tek.ct_eq(&other.tek)
+                & self.auth_key.ct_eq(&other.auth_key)
+                & self.salt.ct_eq(&other.salt),
+        )
+    }
+}
+
+impl Eq for TrafficKeys {}
 
 impl fmt::Debug for TrafficKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
