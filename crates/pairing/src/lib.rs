@@ -6,13 +6,16 @@
 //!   PF_p where pairing values live;
 //! - [`Scalar`]: integers mod the 1022-bit group order q;
 //! - [`AffinePoint`], [`JacobianPoint`]: the curve y^2 = x^3 - 3x;
-//! - [`pairing`]: the Tate-Lichtenbaum pairing of RFC 6508 section 3.2.
+//! - [`pairing`]: the Tate-Lichtenbaum pairing of RFC 6508 section 3.2;
+//! - [`LineTable`], [`BaseTable`], [`GtTable`]: per-key precomputation for the hot paths.
 //!
 //! Everything that can touch a secret runs in constant time: no branch or memory index
 //! depends on a secret value. Functions named `*_vartime` are for public inputs only.
 
 mod arith;
+pub mod backend;
 mod error;
+mod fixed_base;
 mod fp;
 mod fp2;
 mod macros;
@@ -20,15 +23,19 @@ mod miller;
 mod params;
 mod pf;
 mod point;
+mod precomp;
 mod scalar;
 
+pub use backend::{PairingBackend, PairingJob, ScalarMulJob, TableKey};
 pub use error::PointError;
+pub use fixed_base::{generator_table, gt_table, BaseTable, GtTable};
 pub use fp::{Fp, FP_BYTES};
 pub use fp2::Fp2;
 pub use miller::{final_exponentiation, miller_loop, pairing};
 pub use params::SSV_BITS;
 pub use pf::PfValue;
 pub use point::{AffinePoint, JacobianPoint, POINT_BYTES};
+pub use precomp::LineTable;
 pub use scalar::Scalar;
 
 /// Public constants of parameter set 1 as big-endian bytes, for tests and tools that

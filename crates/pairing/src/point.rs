@@ -306,6 +306,35 @@ impl JacobianPoint {
         JacobianPoint::conditional_select(&out, self, other.infinity)
     }
 
+    /// self + other for an affine `other`, handling identities on either side but not
+    /// the doubling case (callers rule it out): the fixed-base tables' addition.
+    #[inline]
+    pub(crate) fn add_mixed_distinct(&self, other: &AffinePoint) -> JacobianPoint {
+        let z1z1 = self.z.square();
+        let u2 = other.x * z1z1;
+        let s2 = other.y * self.z * z1z1;
+        let h = u2 - self.x;
+        let hh = h.square();
+        let i = hh.double().double();
+        let j = h * i;
+        let r = (s2 - self.y).double();
+        let v = self.x * i;
+        let x3 = r.square() - j - v.double();
+        let y3 = r * (v - x3) - (self.y * j).double();
+        let z3 = (self.z + h).square() - z1z1 - hh;
+        let sum = JacobianPoint {
+            x: x3,
+            y: y3,
+            z: z3,
+        };
+        let out = JacobianPoint::conditional_select(
+            &sum,
+            &JacobianPoint::from(*other),
+            self.is_identity(),
+        );
+        JacobianPoint::conditional_select(&out, self, other.infinity)
+    }
+
     /// self + other, both Jacobian, complete: identities on either side and the doubling
     /// case are selected in, in constant time.
     pub fn add(&self, other: &JacobianPoint) -> JacobianPoint {

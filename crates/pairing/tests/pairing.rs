@@ -94,3 +94,53 @@ fn batch_normalisation_matches_single() {
         assert_eq!(PfValue::from_fp2(f), *v);
     }
 }
+
+#[test]
+fn precomputed_lines_agree_with_plain_pairing() {
+    let mut rng = StdRng::seed_from_u64(4);
+    for _ in 0..3 {
+        let (_, k) = random_point(&mut rng);
+        let table = pairing::LineTable::new(&k);
+        for _ in 0..2 {
+            let (_, r) = random_point(&mut rng);
+            let with_table = pairing::final_exponentiation(&table.miller_loop(&r));
+            assert_eq!(with_table, pairing(&r, &k), "<R, K> from K's table");
+            assert_eq!(with_table, pairing(&k, &r), "symmetry");
+        }
+    }
+    // The RFC's g = <P, P> from P's table.
+    let p = AffinePoint::generator();
+    let table = pairing::LineTable::new(&p);
+    assert_eq!(
+        pf_big(&pairing::final_exponentiation(&table.miller_loop(&p))),
+        hex_big(G_HEX)
+    );
+}
+
+#[test]
+fn fixed_base_tables_agree_with_window_multiplication() {
+    let mut rng = StdRng::seed_from_u64(5);
+    let (_, base) = random_point(&mut rng);
+    let table = pairing::BaseTable::new(&base);
+    let g = PfValue::generator();
+    let edge = [
+        BigUint::from(0u32),
+        BigUint::from(1u32),
+        BigUint::from(16u32),
+        BigUint::from(17u32),
+        q() - 1u32,
+    ];
+    let randoms: Vec<BigUint> = (0..4).map(|_| random_below(&mut rng, &q())).collect();
+    for k in edge.iter().chain(&randoms) {
+        let s = scalar(k);
+        let expected = JacobianPoint::from(base).mul(&s).to_affine();
+        assert_eq!(table.mul(&s).to_affine(), expected, "k = {k}");
+        assert_eq!(
+            pairing::generator_table().mul(&s).to_affine(),
+            JacobianPoint::from(AffinePoint::generator())
+                .mul(&s)
+                .to_affine()
+        );
+        assert_eq!(pairing::gt_table().pow(&s), g.pow(&s), "g^k, k = {k}");
+    }
+}

@@ -32,6 +32,10 @@ impl EncapsulatedData {
         Ok(EncapsulatedData { r, h })
     }
 
+    pub(crate) fn new(r: AffinePoint, h: [u8; SSV_BYTES]) -> EncapsulatedData {
+        EncapsulatedData { r, h }
+    }
+
     /// R || H, every field at its full length.
     pub fn to_bytes(&self) -> [u8; ENCAPSULATED_BYTES] {
         let mut out = [0u8; ENCAPSULATED_BYTES];

@@ -3,8 +3,9 @@
 
 use core::fmt;
 
-use pairing::{pairing, AffinePoint, JacobianPoint, PfValue, Scalar, POINT_BYTES};
+use pairing::{pairing, AffinePoint, JacobianPoint, PfValue, Scalar, TableKey, POINT_BYTES};
 use rand_core::{CryptoRngCore, OsRng};
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -29,6 +30,17 @@ impl KmsPublicKey {
     pub fn point(&self) -> &AffinePoint {
         &self.0
     }
+}
+
+/// SHA-256(domain || len-prefixed parts), as a table name.
+fn table_key(domain: &[u8], parts: &[&[u8]]) -> TableKey {
+    let mut h = Sha256::new();
+    h.update(domain);
+    for part in parts {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part);
+    }
+    TableKey(h.finalize().into())
 }
 
 /// Encodes a point known not to be the identity (every key point has order q).
@@ -156,6 +168,7 @@ pub struct RecipientKey {
     pub(crate) id: Identifier,
     pub(crate) kms: KmsPublicKey,
     pub(crate) base: AffinePoint,
+    pub(crate) base_table: TableKey,
 }
 
 impl RecipientKey {
@@ -166,11 +179,18 @@ impl RecipientKey {
         if bool::from(base.is_identity()) {
             return Err(SakkeError::DegenerateIdentifier);
         }
+        let base_table = table_key(b"sakke base [b]P+Z", &[id.as_bytes(), &kms.to_bytes()]);
         Ok(RecipientKey {
             id: id.clone(),
             kms: *kms,
             base,
+            base_table,
         })
+    }
+
+    /// Names the fixed-base table of [b]P + Z on a backend.
+    pub fn base_table_key(&self) -> TableKey {
+        self.base_table
     }
 
     pub fn identifier(&self) -> &Identifier {
@@ -193,6 +213,7 @@ impl RecipientKey {
 pub struct ReceiverKey {
     pub(crate) recipient: RecipientKey,
     pub(crate) rsk: Rsk,
+    pub(crate) line_table: TableKey,
 }
 
 impl ReceiverKey {
@@ -202,7 +223,21 @@ impl ReceiverKey {
         if !bool::from(pairing(&recipient.base, &rsk.0).ct_eq(&PfValue::generator())) {
             return Err(SakkeError::RskInvalid);
         }
-        Ok(ReceiverKey { recipient, rsk })
+        // The key names the table without revealing the RSK: a hash, domain separated.
+        let line_table = table_key(
+            b"sakke rsk lines",
+            &[id.as_bytes(), &kms.to_bytes(), &rsk.to_bytes()[..]],
+        );
+        Ok(ReceiverKey {
+            recipient,
+            rsk,
+            line_table,
+        })
+    }
+
+    /// Names the precomputed Miller-loop lines of the RSK on a backend.
+    pub fn line_table_key(&self) -> TableKey {
+        self.line_table
     }
 
     pub fn recipient(&self) -> &RecipientKey {

@@ -9,6 +9,7 @@
 //! Secrets (master key, RSK, SSV, r) are wiped on drop, never printed, and only handled
 //! by constant-time code.
 
+mod batch;
 mod encapsulated;
 mod error;
 pub mod hash;
@@ -17,6 +18,7 @@ mod kem;
 mod keys;
 mod ssv;
 
+pub use batch::{decapsulate_batch, encapsulate_batch, BatchOutcome, DecapItem, EncapItem};
 pub use encapsulated::{EncapsulatedData, ENCAPSULATED_BYTES};
 pub use error::SakkeError;
 pub use identifier::Identifier;
@@ -24,5 +26,6 @@ pub use kem::{
     decapsulate, decapsulate_with, derive_r, encapsulate, encapsulate_to, finish_decapsulation,
 };
 pub use keys::{Kms, KmsPublicKey, ReceiverKey, RecipientKey, Rsk};
+pub use pairing::backend::{CpuBackend, CpuConfig, PairingBackend};
 pub use pairing::POINT_BYTES;
 pub use ssv::{Ssv, SSV_BYTES};

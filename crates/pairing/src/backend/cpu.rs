@@ -1,0 +1,280 @@
+//! The CPU backend: the reference every other backend is checked against, and the
+//! engine's fallback. Items are spread over a rayon pool in contiguous chunks; each chunk
+//! normalises its results with one inversion (Montgomery's trick).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::cache::TableCache;
+use super::{
+    BackendError, BatchResult, Capabilities, PairingBackend, PairingJob, ScalarMulJob, TableKey,
+    TableStats,
+};
+use crate::{
+    gt_table, miller_loop, AffinePoint, BaseTable, Fp, Fp2, JacobianPoint, LineTable, PfValue,
+    Scalar,
+};
+
+/// Settings of a [`CpuBackend`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CpuConfig {
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+    /// Memory for per-RSK line tables (about 344 KiB each).
+    pub line_table_budget_bytes: usize,
+    /// Memory for per-identity fixed-base tables (about 824 KiB each).
+    pub base_table_budget_bytes: usize,
+}
+
+impl Default for CpuConfig {
+    fn default() -> Self {
+        CpuConfig {
+            threads: 0,
+            line_table_budget_bytes: 128 << 20,
+            base_table_budget_bytes: 256 << 20,
+        }
+    }
+}
+
+/// Pairings and scalar multiplications on the CPU, batched across a thread pool.
+pub struct CpuBackend {
+    pool: rayon::ThreadPool,
+    threads: usize,
+    lines: TableCache<LineTable>,
+    bases: TableCache<BaseTable>,
+}
+
+impl CpuBackend {
+    pub fn new(config: CpuConfig) -> Result<CpuBackend, BackendError> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(config.threads)
+            .thread_name(|i| format!("sakke-cpu-{i}"))
+            .build()
+            .map_err(|e| BackendError::Unavailable {
+                backend: "cpu".into(),
+                reason: e.to_string(),
+            })?;
+        let threads = pool.current_num_threads();
+        Ok(CpuBackend {
+            pool,
+            threads,
+            lines: TableCache::new(config.line_table_budget_bytes),
+            bases: TableCache::new(config.base_table_budget_bytes),
+        })
+    }
+
+    /// One thread, default budgets: the single-item reference.
+    pub fn single_threaded() -> Result<CpuBackend, BackendError> {
+        CpuBackend::new(CpuConfig {
+            threads: 1,
+            ..CpuConfig::default()
+        })
+    }
+
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Contiguous chunk length giving each thread one chunk: fewer chunks means fewer
+    /// inversions, and the items all cost the same, so nothing is lost to imbalance.
+    fn chunk_len(&self, n: usize) -> usize {
+        n.div_ceil(self.threads).max(1)
+    }
+
+    /// The resident table for `key`; built now if the key occurs at least twice in this
+    /// batch (a table costs about one plain pairing to build and repays itself on the
+    /// second use). Keys used once go untabled.
+    fn resolve<T: Send + Sync>(
+        cache: &TableCache<T>,
+        keys: impl Iterator<Item = (TableKey, AffinePoint)>,
+        build: impl Fn(&AffinePoint) -> (T, usize) + Sync,
+    ) -> HashMap<TableKey, Arc<T>> {
+        let mut counts: HashMap<TableKey, (usize, AffinePoint)> = HashMap::new();
+        for (key, point) in keys {
+            counts.entry(key).or_insert((0, point)).0 += 1;
+        }
+        let mut resolved = HashMap::new();
+        let mut to_build = Vec::new();
+        for (key, (count, point)) in counts {
+            match cache.get(&key) {
+                Some(table) => {
+                    resolved.insert(key, table);
+                }
+                None if count >= 2 => to_build.push((key, point)),
+                None => {}
+            }
+        }
+        let built: Vec<_> = to_build
+            .par_iter()
+            .map(|(key, point)| {
+                let start = Instant::now();
+                let (table, bytes) = build(point);
+                (*key, Arc::new(table), bytes, start.elapsed())
+            })
+            .collect();
+        for (key, table, bytes, elapsed) in built {
+            cache.insert(key, table.clone(), bytes, elapsed);
+            resolved.insert(key, table);
+        }
+        resolved
+    }
+}
+
+fn build_lines(p: &AffinePoint) -> (LineTable, usize) {
+    let t = LineTable::new(p);
+    let bytes = t.memory_bytes();
+    (t, bytes)
+}
+
+fn build_base(p: &AffinePoint) -> (BaseTable, usize) {
+    let t = BaseTable::new(p);
+    let bytes = t.memory_bytes();
+    (t, bytes)
+}
+
+impl PairingBackend for CpuBackend {
+    fn name(&self) -> &str {
+        "cpu"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            max_batch: usize::MAX,
+            parallelism: self.threads,
+            resident_tables: true,
+            table_budget_bytes: self.lines.stats().budget_bytes + self.bases.stats().budget_bytes,
+            description: format!("{} thread(s), 64-bit Montgomery arithmetic", self.threads),
+        }
+    }
+
+    fn modmul_batch(&self, a: &[Fp], b: &[Fp]) -> Result<Vec<Fp>, BackendError> {
+        if a.len() != b.len() {
+            return Err(BackendError::LengthMismatch {
+                left: a.len(),
+                right: b.len(),
+            });
+        }
+        let chunk = self.chunk_len(a.len());
+        Ok(self.pool.install(|| {
+            a.par_chunks(chunk)
+                .zip(b.par_chunks(chunk))
+                .flat_map_iter(|(x, y)| x.iter().zip(y).map(|(x, y)| x * y).collect::<Vec<_>>())
+                .collect()
+        }))
+    }
+
+    fn pairing_batch(&self, jobs: &[PairingJob]) -> BatchResult<PfValue> {
+        let tables = self.pool.install(|| {
+            Self::resolve(
+                &self.lines,
+                jobs.iter().filter_map(|j| j.table.map(|k| (k, j.fixed))),
+                build_lines,
+            )
+        });
+        let chunk = self.chunk_len(jobs.len());
+        let values: Vec<PfValue> = self.pool.install(|| {
+            jobs.par_chunks(chunk)
+                .flat_map_iter(|chunk| {
+                    let fs: Vec<Fp2> = chunk
+                        .iter()
+                        .map(|job| {
+                            let f = match job.table.and_then(|k| tables.get(&k)) {
+                                Some(table) => table.miller_loop(&job.at),
+                                None => miller_loop(&job.fixed, &job.at),
+                            };
+                            f.square().square()
+                        })
+                        .collect();
+                    PfValue::batch_from_fp2(&fs)
+                })
+                .collect()
+        });
+        Ok(values.into_iter().map(Ok).collect())
+    }
+
+    fn scalar_mul_batch(&self, jobs: &[ScalarMulJob]) -> BatchResult<AffinePoint> {
+        let tables = self.pool.install(|| {
+            Self::resolve(
+                &self.bases,
+                jobs.iter().filter_map(|j| j.table.map(|k| (k, j.base))),
+                build_base,
+            )
+        });
+        let chunk = self.chunk_len(jobs.len());
+        let points: Vec<AffinePoint> = self.pool.install(|| {
+            jobs.par_chunks(chunk)
+                .flat_map_iter(|chunk| {
+                    let jac: Vec<JacobianPoint> = chunk
+                        .iter()
+                        .map(|job| match job.table.and_then(|k| tables.get(&k)) {
+                            Some(table) => table.mul(&job.scalar),
+                            None => JacobianPoint::from(job.base).mul(&job.scalar),
+                        })
+                        .collect();
+                    JacobianPoint::batch_to_affine(&jac)
+                })
+                .collect()
+        });
+        Ok(points.into_iter().map(Ok).collect())
+    }
+
+    fn gt_pow_batch(&self, exponents: &[Scalar]) -> BatchResult<PfValue> {
+        let table = gt_table();
+        let chunk = self.chunk_len(exponents.len());
+        let values: Vec<PfValue> = self.pool.install(|| {
+            exponents
+                .par_chunks(chunk)
+                .flat_map_iter(|chunk| {
+                    let fs: Vec<Fp2> = chunk.iter().map(|k| table.pow_unnormalised(k)).collect();
+                    PfValue::batch_from_fp2(&fs)
+                })
+                .collect()
+        });
+        Ok(values.into_iter().map(Ok).collect())
+    }
+
+    fn prepare_pairing_table(
+        &self,
+        key: TableKey,
+        fixed: &AffinePoint,
+    ) -> Result<(), BackendError> {
+        prepare(&self.lines, key, fixed, build_lines)
+    }
+
+    fn prepare_base_table(&self, key: TableKey, base: &AffinePoint) -> Result<(), BackendError> {
+        prepare(&self.bases, key, base, build_base)
+    }
+
+    fn table_stats(&self) -> TableStats {
+        self.lines.stats().merged(&self.bases.stats())
+    }
+
+    fn clear_tables(&self) {
+        self.lines.clear();
+        self.bases.clear();
+    }
+}
+
+fn prepare<T>(
+    cache: &TableCache<T>,
+    key: TableKey,
+    p: &AffinePoint,
+    build: fn(&AffinePoint) -> (T, usize),
+) -> Result<(), BackendError> {
+    if cache.contains(&key) {
+        return Ok(());
+    }
+    let start = Instant::now();
+    let (table, bytes) = build(p);
+    if cache.insert(key, Arc::new(table), bytes, start.elapsed()) {
+        Ok(())
+    } else {
+        Err(BackendError::TableTooLarge {
+            budget: cache.stats().budget_bytes,
+            needed: bytes,
+        })
+    }
+}

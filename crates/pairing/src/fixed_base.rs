@@ -1,0 +1,159 @@
+//! Fixed-base tables: [k]B for a base B used many times (P, and [b]P + Z per identity)
+//! and g^k for the fixed pairing value g.
+//!
+//! Both use signed 5-bit digits of k and a table of every digit multiple of every window,
+//! so an evaluation is 206 table look-ups and additions and no doublings. Look-ups scan
+//! the whole row: no memory index depends on the (secret) scalar.
+
+use std::sync::OnceLock;
+
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
+
+use crate::fp2::Fp2;
+use crate::pf::{unitary_square, PfValue};
+use crate::point::{AffinePoint, JacobianPoint};
+use crate::scalar::{Scalar, WINDOW};
+
+/// Windows of a scalar below 2^1022, plus one for the final carry.
+const WINDOWS: usize = 1022usize.div_ceil(WINDOW) + 1;
+/// Multiples per window: digits 1..=16 (negatives by negation, zero by selection).
+const ROW: usize = 1 << (WINDOW - 1);
+
+/// Row i holds [j * 32^i]B for j = 1..=16, in affine form for cheap mixed additions.
+#[derive(Clone)]
+pub struct BaseTable {
+    rows: Vec<[AffinePoint; ROW]>,
+}
+
+impl core::fmt::Debug for BaseTable {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "BaseTable({} bytes)", self.memory_bytes())
+    }
+}
+
+impl BaseTable {
+    /// Builds the table for a public base of order q (about 20 ms; 3296 points).
+    pub fn new(base: &AffinePoint) -> BaseTable {
+        let mut jac = Vec::with_capacity(WINDOWS * ROW);
+        let mut row_base = JacobianPoint::from(*base);
+        for _ in 0..WINDOWS {
+            let mut multiple = row_base;
+            jac.push(multiple);
+            for _ in 1..ROW {
+                multiple = multiple.add(&row_base);
+                jac.push(multiple);
+            }
+            for _ in 0..WINDOW {
+                row_base = row_base.double();
+            }
+        }
+        let affine = JacobianPoint::batch_to_affine(&jac);
+        let rows = affine
+            .chunks_exact(ROW)
+            .map(|c| core::array::from_fn(|j| c[j]))
+            .collect();
+        BaseTable { rows }
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        self.rows.len() * core::mem::size_of::<[AffinePoint; ROW]>()
+    }
+
+    /// [k]B in constant time. For B of order q and k < q the running sum never meets the
+    /// point being added (that would need a relation between multiples of B modulo q far
+    /// beyond the partial sums' size), so additions skip the doubling case.
+    pub fn mul(&self, k: &Scalar) -> JacobianPoint {
+        let digits = k.signed_digits();
+        let mut acc = JacobianPoint::IDENTITY;
+        for (row, &d) in self.rows.iter().zip(digits.as_slice()) {
+            acc = acc.add_mixed_distinct(&lookup(row, d));
+        }
+        acc
+    }
+}
+
+/// row[|d| - 1], negated when d < 0, or the identity when d = 0, reading every entry.
+fn lookup(row: &[AffinePoint; ROW], d: i8) -> AffinePoint {
+    let neg = Choice::from(((d as u8) >> 7) & 1);
+    let abs = (d as i16).unsigned_abs() as u8;
+    let mut r = AffinePoint::identity();
+    for (j, entry) in row.iter().enumerate() {
+        r = AffinePoint::conditional_select(&r, entry, abs.ct_eq(&((j + 1) as u8)));
+    }
+    let negated = AffinePoint {
+        x: r.x,
+        y: -r.y,
+        infinity: r.infinity,
+    };
+    AffinePoint::conditional_select(&r, &negated, neg)
+}
+
+/// The table for P, built on first use.
+pub fn generator_table() -> &'static BaseTable {
+    static TABLE: OnceLock<BaseTable> = OnceLock::new();
+    TABLE.get_or_init(|| BaseTable::new(&AffinePoint::generator()))
+}
+
+/// Powers of the norm-one element v = t / conj(t) (t = 1 + ig, so v stands for g^2):
+/// row i holds v^(j * 32^i), j = 1..=16. Inverses are conjugates, so negative digits are
+/// free.
+pub struct GtTable {
+    rows: Vec<[Fp2; ROW]>,
+}
+
+impl GtTable {
+    fn new(g: &PfValue) -> GtTable {
+        let t = g.to_fp2();
+        let mut row_base = t * t.conjugate().invert();
+        let mut rows = Vec::with_capacity(WINDOWS);
+        for _ in 0..WINDOWS {
+            let mut row = [row_base; ROW];
+            for j in 1..ROW {
+                row[j] = row[j - 1] * row_base;
+            }
+            rows.push(row);
+            for _ in 0..WINDOW {
+                row_base = unitary_square(&row_base);
+            }
+        }
+        GtTable { rows }
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        self.rows.len() * core::mem::size_of::<[Fp2; ROW]>()
+    }
+
+    /// g^k as an unnormalised F_p2 element (normalise with [`PfValue::from_fp2`] or in a
+    /// batch); constant time in k.
+    pub fn pow_unnormalised(&self, k: &Scalar) -> Fp2 {
+        // v stands for g^2, so g^k = v^(k/2 mod q).
+        let half_k = k.mul(&Scalar(crate::params::HALF_MOD_Q));
+        let digits = half_k.signed_digits();
+        let mut acc = Fp2::ONE;
+        for (row, &d) in self.rows.iter().zip(digits.as_slice()) {
+            acc *= lookup_fp2(row, d);
+        }
+        acc
+    }
+
+    /// g^k, normalised.
+    pub fn pow(&self, k: &Scalar) -> PfValue {
+        PfValue::from_fp2(&self.pow_unnormalised(k))
+    }
+}
+
+fn lookup_fp2(row: &[Fp2; ROW], d: i8) -> Fp2 {
+    let neg = Choice::from(((d as u8) >> 7) & 1);
+    let abs = (d as i16).unsigned_abs() as u8;
+    let mut r = Fp2::ONE;
+    for (j, entry) in row.iter().enumerate() {
+        r = Fp2::conditional_select(&r, entry, abs.ct_eq(&((j + 1) as u8)));
+    }
+    Fp2::conditional_select(&r, &r.conjugate(), neg)
+}
+
+/// The table for g = <P, P>, built on first use.
+pub fn gt_table() -> &'static GtTable {
+    static TABLE: OnceLock<GtTable> = OnceLock::new();
+    TABLE.get_or_init(|| GtTable::new(&PfValue::generator()))
+}

@@ -1,0 +1,165 @@
+//! Per-RSK precomputation of the Miller loop (DESIGN.md section 1).
+//!
+//! The pairing is symmetric on E[q], so <R, K> = <K, R>: the loop can run over the
+//! multiples of the fixed key K and be evaluated at the varying R. Every line then has the
+//! form  A * x_R + B  +  i * C * y_R  with A, B, C depending only on K; dividing by C (an F_p
+//! factor, which PF_p ignores) leaves  a * x_R + b + i * y_R. The table stores (a, b) for
+//! each step, found with one batched inversion, so a pairing against a table costs an F_p2
+//! squaring, one multiplication to evaluate the line and a sparse product per step.
+
+use core::fmt;
+
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::fp::Fp;
+use crate::fp2::Fp2;
+use crate::miller::{add_with_line, double_with_line};
+use crate::params::{MILLER_DIGITS, MILLER_NAF};
+use crate::point::{AffinePoint, JacobianPoint};
+
+/// One normalised line a * x + b (+ i * y), and whether the loop squares before it.
+#[derive(Clone, Copy, Default)]
+struct Line {
+    a: Fp,
+    b: Fp,
+}
+
+/// The Miller-loop lines of one fixed point (an RSK): 1374 lines, 344 KiB. Secret when the
+/// point is, so wiped on drop and never printed.
+#[derive(Clone)]
+pub struct LineTable {
+    /// In loop order: for each of the 1021 doubling steps its line, followed by the line
+    /// of the addition step when the NAF digit is non-zero.
+    lines: Vec<Line>,
+}
+
+impl fmt::Debug for LineTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "LineTable({} lines, {} bytes)",
+            self.lines.len(),
+            self.memory_bytes()
+        )
+    }
+}
+
+impl Zeroize for LineTable {
+    fn zeroize(&mut self) {
+        for line in self.lines.iter_mut() {
+            line.a.zeroize();
+            line.b.zeroize();
+        }
+    }
+}
+
+impl Drop for LineTable {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for LineTable {}
+
+impl LineTable {
+    /// Runs the Miller loop over `k` once, keeping each line's coefficients; constant
+    /// time in `k`. About as costly as one plain pairing.
+    pub fn new(k: &AffinePoint) -> LineTable {
+        let mut raw: Vec<(Fp, Fp, Fp)> = Vec::with_capacity(MILLER_DIGITS + 360);
+        let neg_ky = -k.y;
+        let mut t = JacobianPoint::from(*k);
+        for i in (0..MILLER_DIGITS - 1).rev() {
+            raw.push(double_with_line(&mut t).coefficients());
+            let ky = match MILLER_NAF[i] {
+                1 => k.y,
+                -1 => neg_ky,
+                _ => continue,
+            };
+            raw.push(add_with_line(&mut t, &k.x, &ky).coefficients());
+        }
+        // Divide every line by its C with one inversion for the whole table.
+        let cs: Vec<Fp> = raw.iter().map(|r| r.2).collect();
+        let inverses = batch_invert(&cs);
+        let lines = raw
+            .iter()
+            .zip(&inverses)
+            .map(|(&(a, b, _), c_inv)| Line {
+                a: a * c_inv,
+                b: b * c_inv,
+            })
+            .collect();
+        raw.zeroize_all();
+        LineTable { lines }
+    }
+
+    /// Memory held by the table.
+    pub fn memory_bytes(&self) -> usize {
+        self.lines.len() * core::mem::size_of::<Line>()
+    }
+
+    /// f_K([i]Q) up to an F_p factor, from the stored lines.
+    pub fn miller_loop(&self, q: &AffinePoint) -> Fp2 {
+        let (qx, qy) = (q.x, q.y);
+        let mut f = Fp2::ONE;
+        let mut lines = self.lines.iter();
+        for i in (0..MILLER_DIGITS - 1).rev() {
+            let Some(dbl) = lines.next() else { break };
+            let u = dbl.a * qx + dbl.b;
+            f = f.square();
+            if MILLER_NAF[i] == 0 {
+                f = mul_by_line(&f, &u, &qy);
+            } else {
+                // Two lines at once: (u + i y)(v + i y) = (uv - y^2) + i y (u + v).
+                let Some(add) = lines.next() else { break };
+                let v = add.a * qx + add.b;
+                let both = Fp2::new(u * v - qy.square(), qy * (u + v));
+                f *= both;
+            }
+        }
+        f
+    }
+}
+
+/// f * (u + i y) with Karatsuba: three multiplications.
+#[inline(always)]
+fn mul_by_line(f: &Fp2, u: &Fp, y: &Fp) -> Fp2 {
+    let t0 = f.c0 * u;
+    let t1 = f.c1 * y;
+    let t2 = (f.c0 + f.c1) * (u + y);
+    Fp2::new(t0 - t1, t2 - t0 - t1)
+}
+
+/// Inverts every element with one field inversion (Montgomery's trick). Zeros stay zero.
+pub(crate) fn batch_invert(xs: &[Fp]) -> Vec<Fp> {
+    use subtle::ConditionallySelectable;
+    let mut prefix = Vec::with_capacity(xs.len());
+    let mut acc = Fp::ONE;
+    for x in xs {
+        prefix.push(acc);
+        acc *= Fp::conditional_select(x, &Fp::ONE, x.is_zero());
+    }
+    let mut inv = acc.invert();
+    let mut out = vec![Fp::ZERO; xs.len()];
+    for (i, x) in xs.iter().enumerate().rev() {
+        let zero = x.is_zero();
+        let safe = Fp::conditional_select(x, &Fp::ONE, zero);
+        out[i] = Fp::conditional_select(&(inv * prefix[i]), &Fp::ZERO, zero);
+        inv *= safe;
+    }
+    out
+}
+
+/// Wipes the intermediate coefficients.
+trait ZeroizeAll {
+    fn zeroize_all(&mut self);
+}
+
+impl ZeroizeAll for Vec<(Fp, Fp, Fp)> {
+    fn zeroize_all(&mut self) {
+        for (a, b, c) in self.iter_mut() {
+            a.zeroize();
+            b.zeroize();
+            c.zeroize();
+        }
+    }
+}
