@@ -1,0 +1,122 @@
+//! Every backend this build knows, whether it can run on this machine, and why not.
+
+use pairing::backend::{BackendError, CpuBackend, CpuConfig, PairingBackend};
+use thiserror::Error;
+
+/// One known backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackendInfo {
+    pub name: &'static str,
+    /// One line: what it runs on.
+    pub description: String,
+    /// None when it can be opened here; otherwise the one-line reason it cannot.
+    pub unavailable: Option<String>,
+}
+
+/// Options shared by every backend; each takes what applies to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackendOptions {
+    /// CPU worker threads (0: one per core).
+    pub threads: usize,
+    /// Memory for precomputed tables, in bytes, split between per-RSK line tables (one
+    /// third) and per-identity fixed-base tables (two thirds, as they are larger).
+    pub table_budget_bytes: usize,
+}
+
+impl Default for BackendOptions {
+    fn default() -> Self {
+        BackendOptions {
+            threads: 0,
+            table_budget_bytes: 384 << 20,
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum RegistryError {
+    #[error("unknown backend {name:?}; known backends: {known}")]
+    Unknown { name: String, known: String },
+    #[error("backend {name} is not available on this machine: {reason}")]
+    Unavailable { name: String, reason: String },
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+}
+
+/// The backends this build knows, in order of preference.
+pub fn available() -> Vec<BackendInfo> {
+    vec![BackendInfo {
+        name: "cpu",
+        description: format!(
+            "CPU, {} core(s), rayon-batched 64-bit Montgomery arithmetic",
+            cores()
+        ),
+        unavailable: None,
+    }]
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+/// Opens the backend called `name`.
+pub fn open(
+    name: &str,
+    options: &BackendOptions,
+) -> Result<Box<dyn PairingBackend>, RegistryError> {
+    let known = available();
+    let Some(info) = known.iter().find(|b| b.name == name) else {
+        let names: Vec<&str> = known.iter().map(|b| b.name).collect();
+        return Err(RegistryError::Unknown {
+            name: name.to_string(),
+            known: names.join(", "),
+        });
+    };
+    if let Some(reason) = &info.unavailable {
+        return Err(RegistryError::Unavailable {
+            name: name.to_string(),
+            reason: reason.clone(),
+        });
+    }
+    match name {
+        "cpu" => Ok(Box::new(CpuBackend::new(CpuConfig {
+            threads: options.threads,
+            line_table_budget_bytes: options.table_budget_bytes / 3,
+            base_table_budget_bytes: options.table_budget_bytes - options.table_budget_bytes / 3,
+        })?)),
+        _ => Err(RegistryError::Unknown {
+            name: name.to_string(),
+            known: name.to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_is_listed_and_opens() {
+        let list = available();
+        assert!(list
+            .iter()
+            .any(|b| b.name == "cpu" && b.unavailable.is_none()));
+        let cpu = open(
+            "cpu",
+            &BackendOptions {
+                threads: 1,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(cpu.name(), "cpu");
+        assert_eq!(cpu.capabilities().parallelism, 1);
+    }
+
+    #[test]
+    fn unknown_backend_names_the_known_ones() {
+        let err = open("quantum", &BackendOptions::default()).err().unwrap();
+        assert!(err.to_string().contains("known backends: cpu"), "{err}");
+    }
+}
