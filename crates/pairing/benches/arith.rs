@@ -37,6 +37,42 @@ fn bench(c: &mut Criterion) {
         bench.iter(|| black_box(g).pow(black_box(&k)))
     });
     let _: Fp = a;
+
+    // 1000 dependent multiplications in each of 8 lanes: divide by 8000 for the cost of
+    // one multiplication on the vector unit.
+    #[cfg(target_arch = "x86_64")]
+    if pairing::simd::ifma_available() {
+        let lanes = [a; 8];
+        c.bench_function("fp_mul_ifma_x8000", |bench| {
+            bench.iter(|| pairing::simd::mul_chain(black_box(&lanes), 1000))
+        });
+    }
+    c.bench_function("fp_mul_chain_x1000", |bench| {
+        bench.iter(|| {
+            let mut acc = black_box(a);
+            for _ in 0..1000 {
+                acc *= b;
+            }
+            acc
+        })
+    });
+
+    let lines = pairing::LineTable::new(&q);
+    c.bench_function("line_table_build", |bench| {
+        bench.iter(|| pairing::LineTable::new(black_box(&q)))
+    });
+    c.bench_function("pairing_with_line_table", |bench| {
+        bench.iter(|| pairing::final_exponentiation(&lines.miller_loop(black_box(&p))))
+    });
+    let base = pairing::BaseTable::new(&q);
+    c.bench_function("base_table_build", |bench| {
+        bench.iter(|| pairing::BaseTable::new(black_box(&q)))
+    });
+    c.bench_function("scalar_mul_base_table", |bench| {
+        bench.iter(|| base.mul(black_box(&k)))
+    });
+    let gt = pairing::gt_table();
+    c.bench_function("gt_pow_table", |bench| bench.iter(|| gt.pow(black_box(&k))));
 }
 
 criterion_group! {

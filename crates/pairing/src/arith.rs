@@ -52,7 +52,7 @@ const fn neg_inv_u64(m0: u64) -> u64 {
 }
 
 /// 2^k mod m by repeated doubling: evaluated at compile time only.
-const fn pow2_mod(k: usize, m: &Limbs) -> Limbs {
+pub(crate) const fn pow2_mod(k: usize, m: &Limbs) -> Limbs {
     let mut r = [0u64; N];
     r[0] = 1;
     let mut i = 0;

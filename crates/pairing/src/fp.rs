@@ -17,6 +17,10 @@ impl Modulus for PMod {
     const M: Limbs = params::P;
 }
 
+/// -p^-1 mod 2^64, for the vector arithmetic.
+#[cfg(target_arch = "x86_64")]
+pub(crate) const P_INV: u64 = PMod::INV;
+
 /// Length of an encoded F_p element: Ceiling(lg(p)/8) = 128 bytes (RFC 6508 section 4).
 pub const FP_BYTES: usize = 128;
 

@@ -25,6 +25,8 @@ mod pf;
 mod point;
 mod precomp;
 mod scalar;
+#[cfg(target_arch = "x86_64")]
+pub mod simd;
 
 pub use backend::{PairingBackend, PairingJob, ScalarMulJob, TableKey};
 pub use error::PointError;

@@ -411,9 +411,11 @@ impl JacobianPoint {
     /// on k. For identifiers, the order q, and other public multipliers.
     pub fn mul_vartime(&self, k: &[u64]) -> JacobianPoint {
         let bits = k.len() * 64;
-        let top = (0..bits).rev().find(|&i| (k[i / 64] >> (i % 64)) & 1 == 1);
+        let Some(top) = (0..bits).rev().find(|&i| (k[i / 64] >> (i % 64)) & 1 == 1) else {
+            return JacobianPoint::IDENTITY;
+        };
         let mut acc = JacobianPoint::IDENTITY;
-        for i in (0..=top.unwrap_or(0)).rev() {
+        for i in (0..=top).rev() {
             acc = acc.double();
             if (k[i / 64] >> (i % 64)) & 1 == 1 {
                 acc = acc.add(self);

@@ -152,3 +152,28 @@ fn modmul_batch_matches_num_bigint() {
         })
     );
 }
+
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn ifma_modmul_matches_num_bigint_when_available() {
+    let mut rng = StdRng::seed_from_u64(15);
+    let a_big: Vec<_> = (0..37)
+        .map(|_| random_fp_big(&mut rng))
+        .chain(edge_values())
+        .collect();
+    let b_big: Vec<_> = edge_values()
+        .into_iter()
+        .chain((0..37).map(|_| random_fp_big(&mut rng)))
+        .collect();
+    let a: Vec<Fp> = a_big.iter().map(fp).collect();
+    let b: Vec<Fp> = b_big.iter().map(fp).collect();
+    let Some(got) = pairing::simd::modmul_batch(&a, &b) else {
+        assert!(!pairing::simd::ifma_available());
+        eprintln!("no AVX-512 IFMA on this processor: vector path not tested");
+        return;
+    };
+    assert_eq!(got.len(), a.len());
+    for ((x, y), z) in a_big.iter().zip(&b_big).zip(&got) {
+        assert_eq!(big(z), (x * y) % p());
+    }
+}
