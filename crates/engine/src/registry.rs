@@ -79,12 +79,17 @@ pub fn open(
             reason: reason.clone(),
         });
     }
-    match name {
-        "cpu" => Ok(Box::new(CpuBackend::new(CpuConfig {
+    let cpu = |vector: bool| {
+        CpuBackend::new(CpuConfig {
             threads: options.threads,
             line_table_budget_bytes: options.table_budget_bytes / 3,
             base_table_budget_bytes: options.table_budget_bytes - options.table_budget_bytes / 3,
-        })?)),
+            vector,
+        })
+    };
+    match name {
+        "cpu" => Ok(Box::new(cpu(true)?)),
+        "cpu-scalar" => Ok(Box::new(cpu(false)?)),
         _ => Err(RegistryError::Unknown {
             name: name.to_string(),
             known: name.to_string(),
@@ -117,6 +122,9 @@ mod tests {
     #[test]
     fn unknown_backend_names_the_known_ones() {
         let err = open("quantum", &BackendOptions::default()).err().unwrap();
-        assert!(err.to_string().contains("known backends: cpu"), "{err}");
+        assert!(
+            err.to_string().contains("known backends: cpu, cpu-scalar"),
+            "{err}"
+        );
     }
 }

@@ -23,6 +23,23 @@ const ROW: usize = 1 << (WINDOW - 1);
 #[derive(Clone)]
 pub struct BaseTable {
     rows: Vec<[AffinePoint; ROW]>,
+    /// Entry (x, y) pairs in the vector unit's form, row-major, where it exists.
+    #[cfg(target_arch = "x86_64")]
+    vector: Option<Vec<[Limbs52; 2]>>,
+}
+
+#[cfg(target_arch = "x86_64")]
+use crate::simd::batch8::{vector_form, Limbs52};
+
+/// (x, y) pairs of points or (c0, c1) pairs of F_p2 values in vector form.
+#[cfg(target_arch = "x86_64")]
+fn vector_pairs(pairs: impl Iterator<Item = (crate::Fp, crate::Fp)>) -> Option<Vec<[Limbs52; 2]>> {
+    if !crate::simd::ifma_available() {
+        return None;
+    }
+    let flat: Vec<crate::Fp> = pairs.flat_map(|(a, b)| [a, b]).collect();
+    let v = vector_form(&flat);
+    Some(v.chunks_exact(2).map(|c| [c[0], c[1]]).collect())
 }
 
 impl core::fmt::Debug for BaseTable {
@@ -48,15 +65,31 @@ impl BaseTable {
             }
         }
         let affine = JacobianPoint::batch_to_affine(&jac);
-        let rows = affine
+        let rows: Vec<[AffinePoint; ROW]> = affine
             .chunks_exact(ROW)
             .map(|c| core::array::from_fn(|j| c[j]))
             .collect();
-        BaseTable { rows }
+        BaseTable {
+            #[cfg(target_arch = "x86_64")]
+            vector: vector_pairs(affine.iter().map(|p| (p.x, p.y))),
+            rows,
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    pub(crate) fn vector_rows(&self) -> Option<&[[Limbs52; 2]]> {
+        self.vector.as_deref()
     }
 
     pub fn memory_bytes(&self) -> usize {
-        self.rows.len() * core::mem::size_of::<[AffinePoint; ROW]>()
+        #[cfg(target_arch = "x86_64")]
+        let vector = self
+            .vector
+            .as_ref()
+            .map_or(0, |v| v.len() * core::mem::size_of::<[Limbs52; 2]>());
+        #[cfg(not(target_arch = "x86_64"))]
+        let vector = 0;
+        self.rows.len() * core::mem::size_of::<[AffinePoint; ROW]>() + vector
     }
 
     /// [k]B in constant time. For B of order q and k < q the running sum never meets the
@@ -99,6 +132,8 @@ pub fn generator_table() -> &'static BaseTable {
 /// free.
 pub struct GtTable {
     rows: Vec<[Fp2; ROW]>,
+    #[cfg(target_arch = "x86_64")]
+    vector: Option<Vec<[Limbs52; 2]>>,
 }
 
 impl GtTable {
@@ -116,7 +151,20 @@ impl GtTable {
                 row_base = unitary_square(&row_base);
             }
         }
-        GtTable { rows }
+        GtTable {
+            #[cfg(target_arch = "x86_64")]
+            vector: vector_pairs(rows.iter().flatten().map(|e| (e.c0, e.c1))),
+            rows,
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    pub(crate) fn vector_rows(&self) -> Option<&[[Limbs52; 2]]> {
+        self.vector.as_deref()
+    }
+
+    pub(crate) fn rows_len(&self) -> usize {
+        self.rows.len()
     }
 
     pub fn memory_bytes(&self) -> usize {

@@ -31,6 +31,9 @@ pub struct LineTable {
     /// In loop order: for each of the 1021 doubling steps its line, followed by the line
     /// of the addition step when the NAF digit is non-zero.
     lines: Vec<Line>,
+    /// The same lines for the vector unit, (a, b) interleaved, where the processor has one.
+    #[cfg(target_arch = "x86_64")]
+    vector: Option<Vec<crate::simd::batch8::Limbs52>>,
 }
 
 impl fmt::Debug for LineTable {
@@ -49,6 +52,10 @@ impl Zeroize for LineTable {
         for line in self.lines.iter_mut() {
             line.a.zeroize();
             line.b.zeroize();
+        }
+        #[cfg(target_arch = "x86_64")]
+        if let Some(v) = self.vector.as_mut() {
+            v.zeroize();
         }
     }
 }
@@ -80,7 +87,7 @@ impl LineTable {
         // Divide every line by its C with one inversion for the whole table.
         let cs: Vec<Fp> = raw.iter().map(|r| r.2).collect();
         let inverses = batch_invert(&cs);
-        let lines = raw
+        let lines: Vec<Line> = raw
             .iter()
             .zip(&inverses)
             .map(|(&(a, b, _), c_inv)| Line {
@@ -89,12 +96,39 @@ impl LineTable {
             })
             .collect();
         raw.zeroize_all();
-        LineTable { lines }
+        #[cfg(target_arch = "x86_64")]
+        let vector = crate::simd::ifma_available().then(|| {
+            let flat: Vec<Fp> = lines.iter().flat_map(|l: &Line| [l.a, l.b]).collect();
+            crate::simd::batch8::vector_form(&flat)
+        });
+        LineTable {
+            lines,
+            #[cfg(target_arch = "x86_64")]
+            vector,
+        }
+    }
+
+    /// The vector-unit form of the lines, if built.
+    #[cfg(target_arch = "x86_64")]
+    pub(crate) fn vector_lines(&self) -> Option<&[crate::simd::batch8::Limbs52]> {
+        self.vector.as_deref()
     }
 
     /// Memory held by the table.
     pub fn memory_bytes(&self) -> usize {
-        self.lines.len() * core::mem::size_of::<Line>()
+        let vector = {
+            #[cfg(target_arch = "x86_64")]
+            {
+                self.vector
+                    .as_ref()
+                    .map_or(0, |v| v.len() * 8 * crate::simd::batch8::LIMBS52)
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            {
+                0
+            }
+        };
+        self.lines.len() * core::mem::size_of::<Line>() + vector
     }
 
     /// f_K([i]Q) up to an F_p factor, from the stored lines.

@@ -67,11 +67,12 @@ fn pairing_batches_equal_single_reference() {
 fn eviction_under_a_small_budget_keeps_results_right() {
     let mut rng = StdRng::seed_from_u64(12);
     let keys: Vec<AffinePoint> = (0..4).map(|_| random_point(&mut rng)).collect();
-    // Room for one line table (about 344 KiB) only.
+    // Room for one line table (344 KiB, 784 KiB with the vector form) only.
     let cpu = CpuBackend::new(CpuConfig {
         threads: 1,
-        line_table_budget_bytes: 400 << 10,
+        line_table_budget_bytes: 1 << 20,
         base_table_budget_bytes: 0,
+        vector: true,
     })
     .unwrap();
     for (i, key) in keys.iter().enumerate() {
@@ -85,7 +86,7 @@ fn eviction_under_a_small_budget_keeps_results_right() {
     for (job, value) in jobs.iter().zip(cpu.pairing_batch(&jobs).unwrap()) {
         assert_eq!(value.unwrap(), pairing(&job.fixed, &job.at));
     }
-    assert!(cpu.table_stats().bytes <= 400 << 10);
+    assert!(cpu.table_stats().bytes <= 1 << 20);
     // A base table does not fit a zero budget: a clear error, and jobs still compute.
     assert!(matches!(
         cpu.prepare_base_table(TableKey([9; 32]), &keys[0]),
@@ -175,5 +176,47 @@ fn ifma_modmul_matches_num_bigint_when_available() {
     assert_eq!(got.len(), a.len());
     for ((x, y), z) in a_big.iter().zip(&b_big).zip(&got) {
         assert_eq!(big(z), (x * y) % p());
+    }
+}
+
+/// The vector paths (tabled and plain, with a padded last group of eight) against the
+/// portable backend on the same jobs.
+#[test]
+fn vector_and_scalar_backends_agree_on_padded_batches() {
+    let mut rng = StdRng::seed_from_u64(16);
+    let keys: Vec<AffinePoint> = (0..3).map(|_| random_point(&mut rng)).collect();
+    let config = |vector| CpuConfig {
+        threads: 1,
+        vector,
+        ..CpuConfig::default()
+    };
+    let (vector, scalar) = (
+        CpuBackend::new(config(true)).unwrap(),
+        CpuBackend::new(config(false)).unwrap(),
+    );
+    for n in [5usize, 9, 17] {
+        let mut jobs = pairing_jobs(&mut rng, n, &keys, true);
+        for job in jobs.iter_mut().step_by(3) {
+            job.table = None;
+        }
+        let a = vector.pairing_batch(&jobs).unwrap();
+        let b = scalar.pairing_batch(&jobs).unwrap();
+        assert_eq!(a, b, "pairings, n = {n}");
+        let muls: Vec<ScalarMulJob> = jobs
+            .iter()
+            .map(|j| ScalarMulJob {
+                base: j.fixed,
+                table: j.table,
+                scalar: random_scalar(&mut rng),
+            })
+            .collect();
+        let a = vector.scalar_mul_batch(&muls).unwrap();
+        let b = scalar.scalar_mul_batch(&muls).unwrap();
+        assert_eq!(a, b, "scalar multiplications, n = {n}");
+        let exps: Vec<Scalar> = muls.iter().map(|m| m.scalar).collect();
+        assert_eq!(
+            vector.gt_pow_batch(&exps).unwrap(),
+            scalar.gt_pow_batch(&exps).unwrap()
+        );
     }
 }

@@ -247,4 +247,9 @@ impl ReceiverKey {
     pub fn rsk(&self) -> &Rsk {
         &self.rsk
     }
+
+    /// The RSK point, for handing to a backend's table builder.
+    pub fn rsk_point(&self) -> &AffinePoint {
+        self.rsk.point()
+    }
 }

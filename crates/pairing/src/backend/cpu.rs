@@ -25,8 +25,12 @@ pub struct CpuConfig {
     pub threads: usize,
     /// Memory for per-RSK line tables (about 344 KiB each).
     pub line_table_budget_bytes: usize,
-    /// Memory for per-identity fixed-base tables (about 824 KiB each).
+    /// Memory for per-identity fixed-base tables (about 824 KiB each, twice that with the
+    /// vector form).
     pub base_table_budget_bytes: usize,
+    /// Use the AVX-512 IFMA unit for tabled work, eight items at a time, when the
+    /// processor has one. Off: portable 64-bit code only.
+    pub vector: bool,
 }
 
 impl Default for CpuConfig {
@@ -35,6 +39,7 @@ impl Default for CpuConfig {
             threads: 0,
             line_table_budget_bytes: 128 << 20,
             base_table_budget_bytes: 256 << 20,
+            vector: true,
         }
     }
 }
@@ -43,6 +48,7 @@ impl Default for CpuConfig {
 pub struct CpuBackend {
     pool: rayon::ThreadPool,
     threads: usize,
+    vector: bool,
     lines: TableCache<LineTable>,
     bases: TableCache<BaseTable>,
 }
@@ -61,6 +67,7 @@ impl CpuBackend {
         Ok(CpuBackend {
             pool,
             threads,
+            vector: config.vector && vector_unit(),
             lines: TableCache::new(config.line_table_budget_bytes),
             bases: TableCache::new(config.base_table_budget_bytes),
         })
@@ -86,7 +93,7 @@ impl CpuBackend {
 
     /// The resident table for `key`; built now if the key occurs at least twice in this
     /// batch (a table costs about one plain pairing to build and repays itself on the
-    /// second use). Keys used once go untabled.
+    /// second use) and the budget is not zero. Keys used once go untabled.
     fn resolve<T: Send + Sync>(
         cache: &TableCache<T>,
         keys: impl Iterator<Item = (TableKey, AffinePoint)>,
@@ -103,7 +110,8 @@ impl CpuBackend {
                 Some(table) => {
                     resolved.insert(key, table);
                 }
-                None if count >= 2 => to_build.push((key, point)),
+                // A zero budget means "no tables": honoured for benchmarks and tests.
+                None if count >= 2 && cache.stats().budget_bytes > 0 => to_build.push((key, point)),
                 None => {}
             }
         }
@@ -121,6 +129,63 @@ impl CpuBackend {
         }
         resolved
     }
+}
+
+/// Whether this processor has the vector unit the tabled paths use.
+fn vector_unit() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        crate::simd::ifma_available()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// Below this many tabled items in a chunk, padding a vector group to eight costs more
+/// than the scalar code.
+const VECTOR_MIN: usize = 4;
+
+/// Runs the items that `tabled` picks through `vector_tabled`, the others through
+/// `vector_plain`, each only when enabled and worthwhile (else, or when a vector function
+/// declines, through `scalar`), keeping order.
+fn split_run<J, T: Copy + Default>(
+    jobs: &[J],
+    vector_enabled: bool,
+    tabled: impl Fn(&J) -> bool,
+    vector_tabled: impl FnOnce(&[&J]) -> Option<Vec<T>>,
+    vector_plain: impl FnOnce(&[&J]) -> Option<Vec<T>>,
+    scalar: impl Fn(&J) -> T,
+) -> Vec<T> {
+    let (with, without): (Vec<&J>, Vec<&J>) = jobs.iter().partition(|j| tabled(j));
+    let run = |group: &[&J], vector: Option<Vec<T>>| -> Vec<T> {
+        match vector {
+            Some(v) if v.len() == group.len() => v,
+            _ => group.iter().map(|j| scalar(j)).collect(),
+        }
+    };
+    let worth = |group: &[&J]| vector_enabled && group.len() >= VECTOR_MIN;
+    let with_out = run(
+        &with,
+        if worth(&with) {
+            vector_tabled(&with)
+        } else {
+            None
+        },
+    );
+    let without_out = run(
+        &without,
+        if worth(&without) {
+            vector_plain(&without)
+        } else {
+            None
+        },
+    );
+    let (mut a, mut b) = (with_out.into_iter(), without_out.into_iter());
+    jobs.iter()
+        .map(|j| if tabled(j) { a.next() } else { b.next() }.unwrap_or_else(|| scalar(j)))
+        .collect()
 }
 
 fn build_lines(p: &AffinePoint) -> (LineTable, usize) {
@@ -146,7 +211,15 @@ impl PairingBackend for CpuBackend {
             parallelism: self.threads,
             resident_tables: true,
             table_budget_bytes: self.lines.stats().budget_bytes + self.bases.stats().budget_bytes,
-            description: format!("{} thread(s), 64-bit Montgomery arithmetic", self.threads),
+            description: format!(
+                "{} thread(s), 64-bit Montgomery arithmetic{}",
+                self.threads,
+                if self.vector {
+                    ", AVX-512 IFMA eight lanes wide"
+                } else {
+                    ""
+                }
+            ),
         }
     }
 
@@ -178,16 +251,21 @@ impl PairingBackend for CpuBackend {
         let values: Vec<PfValue> = self.pool.install(|| {
             jobs.par_chunks(chunk)
                 .flat_map_iter(|chunk| {
-                    let fs: Vec<Fp2> = chunk
-                        .iter()
-                        .map(|job| {
-                            let f = match job.table.and_then(|k| tables.get(&k)) {
+                    let table_of = |job: &PairingJob| job.table.and_then(|k| tables.get(&k));
+                    let fs: Vec<Fp2> = split_run(
+                        chunk,
+                        self.vector,
+                        |job| table_of(job).is_some(),
+                        |picked| vector_pairings(picked, &table_of),
+                        vector_plain_pairings,
+                        |job| {
+                            let f = match table_of(job) {
                                 Some(table) => table.miller_loop(&job.at),
                                 None => miller_loop(&job.fixed, &job.at),
                             };
                             f.square().square()
-                        })
-                        .collect();
+                        },
+                    );
                     PfValue::batch_from_fp2(&fs)
                 })
                 .collect()
@@ -207,13 +285,18 @@ impl PairingBackend for CpuBackend {
         let points: Vec<AffinePoint> = self.pool.install(|| {
             jobs.par_chunks(chunk)
                 .flat_map_iter(|chunk| {
-                    let jac: Vec<JacobianPoint> = chunk
-                        .iter()
-                        .map(|job| match job.table.and_then(|k| tables.get(&k)) {
+                    let table_of = |job: &ScalarMulJob| job.table.and_then(|k| tables.get(&k));
+                    let jac: Vec<JacobianPoint> = split_run(
+                        chunk,
+                        self.vector,
+                        |job| table_of(job).is_some(),
+                        |picked| vector_base_muls(picked, &table_of),
+                        vector_window_muls,
+                        |job| match table_of(job) {
                             Some(table) => table.mul(&job.scalar),
                             None => JacobianPoint::from(job.base).mul(&job.scalar),
-                        })
-                        .collect();
+                        },
+                    );
                     JacobianPoint::batch_to_affine(&jac)
                 })
                 .collect()
@@ -228,7 +311,14 @@ impl PairingBackend for CpuBackend {
             exponents
                 .par_chunks(chunk)
                 .flat_map_iter(|chunk| {
-                    let fs: Vec<Fp2> = chunk.iter().map(|k| table.pow_unnormalised(k)).collect();
+                    let fs: Vec<Fp2> = split_run(
+                        chunk,
+                        self.vector,
+                        |_| true,
+                        |picked| vector_gt_pows(table, picked),
+                        |_| None,
+                        |k| table.pow_unnormalised(k),
+                    );
                     PfValue::batch_from_fp2(&fs)
                 })
                 .collect()
@@ -277,4 +367,77 @@ fn prepare<T>(
             needed: bytes,
         })
     }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn vector_pairings<'a>(
+    picked: &[&PairingJob],
+    table_of: &impl Fn(&PairingJob) -> Option<&'a Arc<LineTable>>,
+) -> Option<Vec<Fp2>> {
+    let jobs: Option<Vec<(&LineTable, AffinePoint)>> = picked
+        .iter()
+        .map(|j| table_of(j).map(|t| (t.as_ref(), j.at)))
+        .collect();
+    crate::simd::batch8::tabled_pairings(&jobs?)
+}
+
+#[cfg(target_arch = "x86_64")]
+fn vector_base_muls<'a>(
+    picked: &[&ScalarMulJob],
+    table_of: &impl Fn(&ScalarMulJob) -> Option<&'a Arc<BaseTable>>,
+) -> Option<Vec<JacobianPoint>> {
+    let jobs: Option<Vec<(&BaseTable, Scalar)>> = picked
+        .iter()
+        .map(|j| table_of(j).map(|t| (t.as_ref(), j.scalar)))
+        .collect();
+    crate::simd::batch8::base_muls(&jobs?)
+}
+
+#[cfg(target_arch = "x86_64")]
+fn vector_gt_pows(table: &crate::GtTable, picked: &[&Scalar]) -> Option<Vec<Fp2>> {
+    let exps: Vec<Scalar> = picked.iter().map(|k| **k).collect();
+    crate::simd::batch8::gt_pows(table, &exps)
+}
+
+#[cfg(target_arch = "x86_64")]
+fn vector_plain_pairings(picked: &[&PairingJob]) -> Option<Vec<Fp2>> {
+    let jobs: Vec<(AffinePoint, AffinePoint)> = picked.iter().map(|j| (j.fixed, j.at)).collect();
+    crate::simd::batch8::plain_pairings(&jobs)
+}
+
+#[cfg(target_arch = "x86_64")]
+fn vector_window_muls(picked: &[&ScalarMulJob]) -> Option<Vec<JacobianPoint>> {
+    let jobs: Vec<(AffinePoint, Scalar)> = picked.iter().map(|j| (j.base, j.scalar)).collect();
+    crate::simd::batch8::window_muls(&jobs)
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn vector_plain_pairings(_: &[&PairingJob]) -> Option<Vec<Fp2>> {
+    None
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn vector_window_muls(_: &[&ScalarMulJob]) -> Option<Vec<JacobianPoint>> {
+    None
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn vector_pairings<'a>(
+    _: &[&PairingJob],
+    _: &impl Fn(&PairingJob) -> Option<&'a Arc<LineTable>>,
+) -> Option<Vec<Fp2>> {
+    None
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn vector_base_muls<'a>(
+    _: &[&ScalarMulJob],
+    _: &impl Fn(&ScalarMulJob) -> Option<&'a Arc<BaseTable>>,
+) -> Option<Vec<JacobianPoint>> {
+    None
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn vector_gt_pows(_: &crate::GtTable, _: &[&Scalar]) -> Option<Vec<Fp2>> {
+    None
 }

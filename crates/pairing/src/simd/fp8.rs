@@ -4,7 +4,9 @@
 //! accumulators, so a column can absorb dozens of products before a carry pass.
 //!
 //! Values are kept fully reduced (below p), in Montgomery form with R' = 2^1040.
-//! Everything is constant time: no lane's value decides a branch or an address.
+//! Everything is constant time: no lane's value decides a branch or an address. Loops
+//! index limbs by position, as in `arith.rs`.
+#![allow(clippy::needless_range_loop)]
 
 use core::arch::x86_64::*;
 
@@ -110,9 +112,41 @@ impl Fp8 {
         Fp8(v).mul(&Fp8::splat52(&R2_52))
     }
 
+    /// Loads eight values already in this type's Montgomery form, lane k from `lanes[k]`
+    /// (as stored by [`Fp8::to_montgomery_lanes`]).
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub(crate) fn from_montgomery_lanes(lanes: [&[u64; L]; 8]) -> Fp8 {
+        let mut v = [_mm512_setzero_si512(); L];
+        for j in 0..L {
+            v[j] = _mm512_set_epi64(
+                lanes[7][j] as i64,
+                lanes[6][j] as i64,
+                lanes[5][j] as i64,
+                lanes[4][j] as i64,
+                lanes[3][j] as i64,
+                lanes[2][j] as i64,
+                lanes[1][j] as i64,
+                lanes[0][j] as i64,
+            );
+        }
+        Fp8(v)
+    }
+
+    /// The lanes' limbs in Montgomery form, for tables that are loaded many times.
+    #[target_feature(enable = "avx512f")]
+    pub(crate) fn to_montgomery_lanes(self) -> [[u64; L]; 8] {
+        let mut cols = [[0u64; 8]; L];
+        for j in 0..L {
+            // SAFETY: cols[j] is 64 writable bytes.
+            unsafe { _mm512_storeu_si512(cols[j].as_mut_ptr().cast(), self.0[j]) };
+        }
+        core::array::from_fn(|k| core::array::from_fn(|j| cols[j][k]))
+    }
+
     /// The eight canonical values.
     #[target_feature(enable = "avx512f,avx512ifma")]
-    pub(crate) fn to_canonical(&self) -> [Limbs; 8] {
+    pub(crate) fn to_canonical(self) -> [Limbs; 8] {
         let mut one = [0u64; L];
         one[0] = 1;
         let plain = self.mul(&Fp8::splat52(&one));

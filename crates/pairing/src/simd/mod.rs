@@ -2,6 +2,8 @@
 //! when the processor has it (checked at run time); the portable 64-bit code is the
 //! fallback and the reference it is tested against.
 
+pub(crate) mod batch8;
+mod ext8;
 mod fp8;
 
 use crate::fp::Fp;
@@ -14,7 +16,7 @@ pub fn ifma_available() -> bool {
 }
 
 /// Groups a slice into lanes of eight, padding the last group with its first element.
-fn lanes<T: Copy>(items: &[T]) -> impl Iterator<Item = [T; 8]> + '_ {
+pub(crate) fn lanes<T: Copy>(items: &[T]) -> impl Iterator<Item = [T; 8]> + '_ {
     items
         .chunks(8)
         .map(|c| core::array::from_fn(|k| c[k.min(c.len() - 1)]))
