@@ -44,14 +44,41 @@ pub enum RegistryError {
 
 /// The backends this build knows, in order of preference.
 pub fn available() -> Vec<BackendInfo> {
-    vec![BackendInfo {
-        name: "cpu",
-        description: format!(
-            "CPU, {} core(s), rayon-batched 64-bit Montgomery arithmetic",
-            cores()
-        ),
-        unavailable: None,
-    }]
+    let vector = vector_unit();
+    vec![
+        BackendInfo {
+            name: "cpu",
+            description: format!(
+                "CPU, {} core(s), rayon-batched Montgomery arithmetic{}",
+                cores(),
+                if vector {
+                    ", AVX-512 IFMA eight items per instruction"
+                } else {
+                    ""
+                }
+            ),
+            unavailable: None,
+        },
+        BackendInfo {
+            name: "cpu-scalar",
+            description: format!(
+                "CPU, {} core(s), portable 64-bit code only (the reference)",
+                cores()
+            ),
+            unavailable: None,
+        },
+    ]
+}
+
+fn vector_unit() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        pairing::simd::ifma_available()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
 }
 
 fn cores() -> usize {
