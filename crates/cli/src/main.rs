@@ -2,8 +2,13 @@
 
 use clap::{Parser, Subcommand};
 
+mod batch;
 mod commands;
+mod identity;
+mod jsonl;
+mod keystore;
 mod output;
+mod private_file;
 
 /// MIKEY-SAKKE (RFC 6507/6508/6509) key processing: run a KMS, create and open key
 /// messages, push batches of key operations through the engine, and measure it.
@@ -20,6 +25,20 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run a KMS from a key store directory: create it, issue user keys, export its
+    /// public keys.
+    #[command(subcommand)]
+    Kms(commands::kms::KmsCommand),
+
+    /// Decapsulate SAKKE Encapsulated Data in bulk: JSON Lines of
+    /// {id, kms_public_key, identity, rsk, encapsulated} in, {id, ssv} or {id, error}
+    /// out, in input order (README "Batch formats").
+    DecapBatch(commands::batch::BatchArgs),
+
+    /// Encapsulate SSVs in bulk: JSON Lines of {id, kms_public_key, identity, ssv?} in,
+    /// {id, ssv, encapsulated} or {id, error} out, in input order (README "Batch formats").
+    EncapBatch(commands::batch::BatchArgs),
+
     /// Create a throwaway KMS, provision N users, encapsulate a fresh SSV to each and
     /// decapsulate it again, checking every step; prints the rates.
     Demo(commands::demo::DemoArgs),
@@ -27,8 +46,11 @@ enum Command {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Demo(args) => commands::demo::run(&args, cli.json),
+    let result = match &cli.command {
+        Command::Kms(command) => commands::kms::run(command, cli.json),
+        Command::DecapBatch(args) => commands::batch::run_decap(args, cli.json),
+        Command::EncapBatch(args) => commands::batch::run_encap(args, cli.json),
+        Command::Demo(args) => commands::demo::run(args, cli.json),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,3 +1,5 @@
 //! One module per subcommand.
 
+pub mod batch;
 pub mod demo;
+pub mod kms;
