@@ -1,0 +1,212 @@
+//! Responder side: accept a MIKEY-SAKKE I_MESSAGE (RFC 6509 2.2.2, RFC 3830 5.3).
+//!
+//! Order of checks: strict parse and I_MESSAGE structure; identities (who it is for,
+//! who signed it); timestamp window; replay cache; ECCSI signature; SAKKE decapsulation
+//! with its TEST; only then is the message recorded in the replay cache and the SSV
+//! released. Any failure returns an error and no key.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use eccsi::{Kpak, Signature, VerifyingKey};
+use sakke::{EncapsulatedData, Identifier, KmsPublicKey, Rsk, Ssv};
+
+use crate::error::{MikeyError, PayloadKind, Result};
+use crate::i_message::IMessage;
+use crate::identifier::{PartyId, UID_LEN};
+use crate::idr::{IdRole, IdType, Idr};
+use crate::keys::SessionKeys;
+use crate::message::Message;
+use crate::replay::{ReplayCache, ReplayKey};
+use crate::sakke_payload::IdScheme;
+use crate::timestamp::NtpTimestamp;
+
+/// What the responder needs to accept an I_MESSAGE.
+#[derive(Debug)]
+pub struct ResponderParams<'a> {
+    /// This responder. Its scheme must match the SAKKE payload's ID scheme; any IDRr
+    /// (URI) or responder-UID IDR in the message must name it.
+    pub responder: &'a PartyId,
+    /// The initiator the caller expects, if it knows. When `None`, the initiator named
+    /// in IDRi (scheme 1) or in the initiator-UID IDR (scheme 2) is used, and the
+    /// signature proves it; the result reports who it was.
+    pub expected_initiator: Option<&'a PartyId>,
+    /// This responder's SAKKE Receiver Secret Key for the message's key period.
+    pub rsk: &'a Rsk,
+    /// SAKKE public key Z of the responder's KMS.
+    pub responder_kms: &'a KmsPublicKey,
+    /// ECCSI KPAK of the initiator's KMS.
+    pub initiator_kpak: &'a Kpak,
+    /// Largest accepted difference between the T payload and the local clock.
+    pub max_skew: Duration,
+}
+
+/// An accepted I_MESSAGE.
+#[derive(Debug)]
+pub struct OpenedIMessage {
+    /// The decoded message.
+    pub message: Message,
+    /// Who signed it (URI for scheme 1; UID, and URI if sent, for scheme 2).
+    pub initiator: PartyId,
+    /// The T payload's time.
+    pub time: NtpTimestamp,
+    /// The SSV, which is the TGK.
+    pub ssv: Ssv,
+    /// Key-derivation context (TGK, PRF, CSB ID, RAND) for TEK / salt derivation.
+    pub keys: SessionKeys,
+}
+
+/// Check, authenticate and decrypt an I_MESSAGE. `now` is the local clock (passed in
+/// so that callers and tests control it); `cache` is this responder's replay cache.
+pub fn open_i_message(
+    bytes: &[u8],
+    params: &ResponderParams<'_>,
+    cache: &mut ReplayCache,
+    now: SystemTime,
+) -> Result<OpenedIMessage> {
+    let message = Message::parse(bytes)?;
+    let im = IMessage::new(&message)?;
+    let scheme = im.sakke.id_scheme;
+    if params.responder.scheme() != scheme {
+        return Err(MikeyError::IdSchemeMismatch(scheme));
+    }
+    check_responder(&im, params.responder)?;
+    let initiator = resolve_initiator(&im, scheme, params.expected_initiator)?;
+
+    check_window(im.time, now, params.max_skew)?;
+    let replay_key = ReplayKey::new(message.hdr.csb_id, im.time, im.rand);
+    cache.check(&replay_key)?;
+
+    // RFC 3830 5.2: the signature covers everything before the signature field. The
+    // parser guarantees SIGN is the last payload and nothing follows it.
+    let signed = bytes
+        .len()
+        .checked_sub(im.sign.signature.len())
+        .and_then(|end| bytes.get(..end))
+        .ok_or(MikeyError::MissingPayload(PayloadKind::Sign))?;
+    let signature = Signature::from_bytes(&im.sign.signature).map_err(MikeyError::BadSignature)?;
+    VerifyingKey::new(&initiator.identifier(im.time)?, *params.initiator_kpak)
+        .verify(signed, &signature)
+        .map_err(MikeyError::BadSignature)?;
+
+    let responder_id = Identifier::new(params.responder.identifier(im.time)?)
+        .map_err(MikeyError::SakkeIdentifier)?;
+    let encapsulated =
+        EncapsulatedData::from_bytes(&im.sakke.data).map_err(MikeyError::Decapsulation)?;
+    let ssv = sakke::decapsulate(
+        &encapsulated,
+        &responder_id,
+        params.responder_kms,
+        params.rsk,
+    )
+    .map_err(MikeyError::Decapsulation)?;
+
+    cache.insert(replay_key)?;
+    let keys = SessionKeys::new(ssv.as_bytes(), message.hdr.prf, message.hdr.csb_id, im.rand);
+    let time = im.time;
+    Ok(OpenedIMessage {
+        message,
+        initiator,
+        time,
+        ssv,
+        keys,
+    })
+}
+
+fn check_window(time: NtpTimestamp, now: SystemTime, max_skew: Duration) -> Result<()> {
+    let now_nanos = match now.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_nanos() as i128,
+        Err(e) => -(e.duration().as_nanos() as i128),
+    };
+    let skew = time.unix_nanos() - now_nanos;
+    if skew.unsigned_abs() > max_skew.as_nanos() {
+        let skew_seconds = i64::try_from(skew / 1_000_000_000).unwrap_or(if skew < 0 {
+            i64::MIN
+        } else {
+            i64::MAX
+        });
+        return Err(MikeyError::TimestampOutOfWindow { skew_seconds });
+    }
+    Ok(())
+}
+
+/// The URI in an IDR payload (ID type URI or NAI, printable ASCII).
+fn idr_uri(idr: &Idr) -> Result<&str> {
+    if idr.id_type == IdType::ByteString {
+        return Err(MikeyError::BadIdType {
+            role: idr.role,
+            id_type: idr.id_type.to_u8(),
+        });
+    }
+    core::str::from_utf8(&idr.data).map_err(|_| MikeyError::InvalidUri)
+}
+
+/// The UID in an IDR payload (32 bytes, any ID type).
+fn idr_uid(idr: &Idr) -> Result<[u8; UID_LEN]> {
+    idr.data
+        .as_slice()
+        .try_into()
+        .map_err(|_| MikeyError::BadLength {
+            payload: PayloadKind::Idr,
+            field: "ID data",
+            len: idr.data.len(),
+        })
+}
+
+/// Every IDR naming the responder must name us, as far as we know our own names.
+fn check_responder(im: &IMessage<'_>, me: &PartyId) -> Result<()> {
+    if let (Some(idr), Some(uri)) = (im.idr(IdRole::Responder), me.uri()) {
+        if idr.data != uri.as_bytes() {
+            return Err(MikeyError::WrongResponder);
+        }
+    }
+    if let (Some(idr), Some(uid)) = (im.idr(IdRole::ResponderUid), me.uid()) {
+        if idr.data != uid[..] {
+            return Err(MikeyError::WrongResponder);
+        }
+    }
+    Ok(())
+}
+
+/// Who the signer is: from the message's IDRs, reconciled with what the caller expects.
+fn resolve_initiator(
+    im: &IMessage<'_>,
+    scheme: IdScheme,
+    expected: Option<&PartyId>,
+) -> Result<PartyId> {
+    let sent_uri = im.idr(IdRole::Initiator).map(idr_uri).transpose()?;
+    if let (Some(sent), Some(want)) = (sent_uri, expected.and_then(PartyId::uri)) {
+        if sent != want {
+            return Err(MikeyError::WrongInitiator);
+        }
+    }
+    match scheme {
+        IdScheme::TelUriMonthly => {
+            if expected.is_some_and(|e| e.scheme() != scheme) {
+                return Err(MikeyError::IdSchemeMismatch(scheme));
+            }
+            let uri = expected
+                .and_then(PartyId::uri)
+                .or(sent_uri)
+                .ok_or(MikeyError::MissingIdentity("initiator URI"))?;
+            Ok(PartyId::Uri(uri.to_string()))
+        }
+        IdScheme::ThreeGppUid => {
+            let sent_uid = im.idr(IdRole::InitiatorUid).map(idr_uid).transpose()?;
+            let uid = match expected {
+                Some(PartyId::Uid { uid, .. }) => {
+                    if sent_uid.is_some_and(|s| s != *uid) {
+                        return Err(MikeyError::WrongInitiator);
+                    }
+                    *uid
+                }
+                Some(PartyId::Uri(_)) => return Err(MikeyError::IdSchemeMismatch(scheme)),
+                None => sent_uid.ok_or(MikeyError::MissingIdentity("initiator UID"))?,
+            };
+            let uri = expected
+                .and_then(PartyId::uri)
+                .or(sent_uri)
+                .map(str::to_string);
+            Ok(PartyId::Uid { uid, uri })
+        }
+    }
+}
