@@ -31,14 +31,6 @@ impl KeyPeriod {
             .contains(&month)
             .then_some(KeyPeriod { year, month })
     }
-
-    pub fn year(self) -> u16 {
-        self.year
-    }
-
-    pub fn month(self) -> u8 {
-        self.month
-    }
 }
 
 impl FromStr for KeyPeriod {
@@ -119,7 +111,7 @@ mod tests {
     #[test]
     fn parses_and_prints_periods() {
         let p: KeyPeriod = "2026-11".parse().unwrap();
-        assert_eq!((p.year(), p.month()), (2026, 11));
+        assert_eq!((p.year, p.month), (2026, 11));
         assert_eq!(p.to_string(), "2026-11");
         for bad in [
             "2026-1", "26-11", "2026/11", "2026-1a", "+026-11", "2026-11 ", "",

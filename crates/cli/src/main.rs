@@ -9,6 +9,7 @@ mod jsonl;
 mod keystore;
 mod output;
 mod private_file;
+mod time;
 
 /// MIKEY-SAKKE (RFC 6507/6508/6509) key processing: run a KMS, create and open key
 /// messages, push batches of key operations through the engine, and measure it.
@@ -30,6 +31,10 @@ enum Command {
     #[command(subcommand)]
     Kms(commands::kms::KmsCommand),
 
+    /// Create and open MIKEY-SAKKE I_MESSAGEs (RFC 6509) with key store keys.
+    #[command(subcommand)]
+    Imessage(commands::imessage::ImessageCommand),
+
     /// Decapsulate SAKKE Encapsulated Data in bulk: JSON Lines of
     /// {id, kms_public_key, identity, rsk, encapsulated} in, {id, ssv} or {id, error}
     /// out, in input order (README "Batch formats").
@@ -48,6 +53,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Kms(command) => commands::kms::run(command, cli.json),
+        Command::Imessage(command) => commands::imessage::run(command, cli.json),
         Command::DecapBatch(args) => commands::batch::run_decap(args, cli.json),
         Command::EncapBatch(args) => commands::batch::run_encap(args, cli.json),
         Command::Demo(args) => commands::demo::run(args, cli.json),
@@ -55,8 +61,24 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", error_chain(&err));
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// "context: cause: cause", leaving out a cause that its parent's message already ends
+/// with (several library errors print their source themselves).
+fn error_chain(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !out.ends_with(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+    }
+    out
 }
