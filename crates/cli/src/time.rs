@@ -128,7 +128,12 @@ mod tests {
         assert_eq!(t.to_string(), "2026-11-22T16:24:38Z");
         assert_eq!("1795364678".parse::<UtcTime>().unwrap(), t);
         assert_eq!(t.period().unwrap().to_string(), "2026-11");
-        for bad in ["2026-02-30T00:00:00Z", "2026-11-22 16:24:38", "2026-13-01T00:00:00Z", "x"] {
+        for bad in [
+            "2026-02-30T00:00:00Z",
+            "2026-11-22 16:24:38",
+            "2026-13-01T00:00:00Z",
+            "x",
+        ] {
             assert!(bad.parse::<UtcTime>().is_err(), "{bad}");
         }
     }

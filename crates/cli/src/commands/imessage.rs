@@ -118,7 +118,12 @@ pub struct OpenArgs {
     from: Option<Uri>,
 
     /// The message: "mikey <base64>", plain base64, or raw bytes. `-` is stdin.
-    #[arg(long = "in", value_name = "FILE", default_value = "-", conflicts_with = "message")]
+    #[arg(
+        long = "in",
+        value_name = "FILE",
+        default_value = "-",
+        conflicts_with = "message"
+    )]
     input: PathBuf,
 
     /// The message on the command line ("mikey <base64>" or base64), instead of --in.
@@ -225,7 +230,9 @@ fn create(args: &CreateArgs, json: bool) -> Result<()> {
         (_, p) => p,
     };
     let at = args.at.unwrap_or_else(UtcTime::now);
-    let month = at.period().with_context(|| format!("{at} is outside years 0-9999"))?;
+    let month = at
+        .period()
+        .with_context(|| format!("{at} is outside years 0-9999"))?;
     let period = file_period.unwrap_or(month);
     if period != month {
         bail!(
@@ -374,8 +381,8 @@ fn open(args: &OpenArgs, json: bool) -> Result<()> {
         .with_context(|| format!("{now} is out of the system clock's range"))?;
     // One message per run: replay protection across runs is the caller's (RFC 3830 5.4).
     let mut cache = ReplayCache::new(1);
-    let opened = open_i_message(&bytes, &params, &mut cache, now)
-        .context("the I_MESSAGE was rejected")?;
+    let opened =
+        open_i_message(&bytes, &params, &mut cache, now).context("the I_MESSAGE was rejected")?;
 
     let from = opened.initiator.uri().unwrap_or_default().to_string();
     let derived = derived(&opened.keys, args.cs_id);
@@ -406,7 +413,10 @@ fn open(args: &OpenArgs, json: bool) -> Result<()> {
         println!("  sent    {sent} (key period {})", keys.period);
         println!("  CSB ID  {:#010x}", derived.csb_id);
         println!("  TGK     {}", derived.tgk);
-        println!("  TEK     {} (crypto session {})", derived.tek, derived.cs_id);
+        println!(
+            "  TEK     {} (crypto session {})",
+            derived.tek, derived.cs_id
+        );
         println!("  salt    {}", derived.salt);
     }
     Ok(())
@@ -422,11 +432,23 @@ mod tests {
         let b64 = STANDARD.encode(raw);
         assert_eq!(decode_message(&raw).unwrap(), raw);
         assert_eq!(decode_message(b64.as_bytes()).unwrap(), raw);
-        assert_eq!(decode_message(format!("mikey {b64}\n").as_bytes()).unwrap(), raw);
-        assert_eq!(decode_message(b64.trim_end_matches('=').as_bytes()).unwrap(), raw);
-        assert!(matches!(decode_message(b"  \n"), Err(MessageInputError::Empty)));
+        assert_eq!(
+            decode_message(format!("mikey {b64}\n").as_bytes()).unwrap(),
+            raw
+        );
+        assert_eq!(
+            decode_message(b64.trim_end_matches('=').as_bytes()).unwrap(),
+            raw
+        );
+        assert!(matches!(
+            decode_message(b"  \n"),
+            Err(MessageInputError::Empty)
+        ));
         for bad in [&b"mikey A"[..], b"mikey AA%A"] {
-            assert!(matches!(decode_message(bad), Err(MessageInputError::Base64(_))));
+            assert!(matches!(
+                decode_message(bad),
+                Err(MessageInputError::Base64(_))
+            ));
         }
     }
 }
