@@ -459,8 +459,9 @@ impl Store {
             eccsi,
         };
         let public = kms.public();
-        if file.sakke_public_key != hex::encode(public.z.to_bytes())
-            || file.eccsi_kpak != hex::encode(public.kpak.as_bytes())
+        let same = |field: &str, expected: &[u8]| hex::decode(field).is_ok_and(|b| b == expected);
+        if !same(&file.sakke_public_key, &public.z.to_bytes())
+            || !same(&file.eccsi_kpak, public.kpak.as_bytes())
         {
             return Err(KeyStoreError::Inconsistent {
                 path,

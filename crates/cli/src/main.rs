@@ -38,10 +38,17 @@ enum Command {
     /// Decapsulate SAKKE Encapsulated Data in bulk: JSON Lines of
     /// {id, kms_public_key, identity, rsk, encapsulated} in, {id, ssv} or {id, error}
     /// out, in input order (README "Batch formats").
+    #[command(after_help = "Example:\n  \
+        sakke decap-batch --in requests.jsonl --out results.jsonl\n\n\
+        Every line gets one result line; a bad line gives {\"id\", \"error\": \"<kind>: <message>\"}\n\
+        with kind one of malformed_json, missing_field, bad_hex, kms_public_key, identity,\n\
+        rsk, rsk_invalid, encapsulated, not_in_subgroup, test_failed. Exit status 0 when\n\
+        the file was processed.")]
     DecapBatch(commands::batch::BatchArgs),
 
     /// Encapsulate SSVs in bulk: JSON Lines of {id, kms_public_key, identity, ssv?} in,
     /// {id, ssv, encapsulated} or {id, error} out, in input order (README "Batch formats").
+    #[command(after_help = "Example:\n  sakke encap-batch < requests.jsonl > results.jsonl")]
     EncapBatch(commands::batch::BatchArgs),
 
     /// Create a throwaway KMS, provision N users, encapsulate a fresh SSV to each and

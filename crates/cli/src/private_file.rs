@@ -22,9 +22,14 @@ pub fn write_private(path: &Path, contents: &[u8], overwrite: bool) -> io::Resul
     let tmp = temp_path(path);
     let result = write_new(&tmp, contents).and_then(|()| {
         if overwrite {
-            fs::rename(&tmp, path)
-        } else {
-            fs::hard_link(&tmp, path)
+            return fs::rename(&tmp, path);
+        }
+        match fs::hard_link(&tmp, path) {
+            // Some file systems have no hard links: check, then rename (not atomic).
+            Err(e) if e.kind() != io::ErrorKind::AlreadyExists && !path.exists() => {
+                fs::rename(&tmp, path)
+            }
+            other => other,
         }
     });
     // After a rename the temporary name is gone; after a link (or a failure) it is not.

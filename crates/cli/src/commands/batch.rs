@@ -39,7 +39,7 @@ pub struct BatchArgs {
     #[arg(long, value_name = "FILE", default_value = "-")]
     out: PathBuf,
 
-    /// Compute backend.
+    /// Where the pairing work runs (only `cpu` exists today).
     #[arg(long, value_enum, default_value_t = Backend::Cpu)]
     backend: Backend,
 

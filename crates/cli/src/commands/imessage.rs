@@ -29,9 +29,14 @@ pub enum ImessageCommand {
     /// Build and sign an I_MESSAGE from --from to --to: a fresh SSV (the TGK)
     /// SAKKE-encapsulated to the responder, signed with the initiator's ECCSI key.
     /// Prints "mikey <base64>"; --json adds the TGK, TEK and salt.
+    #[command(after_help = "Example:\n  \
+        sakke imessage create --store ks --from tel:+447700900123 --to tel:+447700900456 > msg.txt")]
     Create(CreateArgs),
     /// Check, verify and decrypt an I_MESSAGE: structure, identities, timestamp window,
     /// ECCSI signature, SAKKE decapsulation and TEST. Prints the TGK, TEK and salt.
+    #[command(after_help = "Example:\n  \
+        sakke imessage open --user ks/users/tel_+447700900456_2026-11.json \\\n      \
+        --kms-public ks/kms-public.json --from tel:+447700900123 --in msg.txt")]
     Open(OpenArgs),
 }
 

@@ -19,9 +19,13 @@ use crate::output::progress;
 pub enum KmsCommand {
     /// Create a key store: a fresh SAKKE master secret and ECCSI KSAK in DIR/kms.json
     /// (mode 0600) and their public keys in DIR/kms-public.json.
+    #[command(after_help = "Example:\n  sakke kms init --store ks --kms-uri kms.example.org")]
     Init(InitArgs),
     /// Issue a user's SAKKE RSK and ECCSI SSK + PVT for one key period, validate them,
     /// and write DIR/users/<uri>_<period>.json (mode 0600).
+    #[command(after_help = "Examples:\n  \
+        sakke kms issue --store ks --uri tel:+447700900123 --period 2026-11\n  \
+        sakke kms issue --store ks --uris users.txt --period 2026-12   # one URI a line")]
     Issue(IssueArgs),
     /// Print (or write) the KMS public keys: what users and peers need, and nothing secret.
     ExportPublic(ExportArgs),
