@@ -113,13 +113,15 @@ fn run(
                 })
                 .collect()
         });
-        for result in &results {
-            serde_json::to_writer(&mut out, result)?;
-            out.write_all(b"\n")?;
-            ok += u64::from(result.is_ok());
-        }
-        out.flush()
-            .with_context(|| format!("writing {}", args.out.display()))?;
+        let mut write = || -> std::io::Result<()> {
+            for result in &results {
+                serde_json::to_writer(&mut out, result)?;
+                out.write_all(b"\n")?;
+            }
+            out.flush()
+        };
+        write().with_context(|| format!("writing {}", args.out.display()))?;
+        ok += results.iter().filter(|r| r.is_ok()).count() as u64;
         lines += results.len() as u64;
         bar.inc(results.len() as u64);
     }
