@@ -2,8 +2,14 @@
 
 use clap::{Parser, Subcommand};
 
+mod batch;
 mod commands;
+mod identity;
+mod jsonl;
+mod keystore;
 mod output;
+mod private_file;
+mod time;
 
 /// MIKEY-SAKKE (RFC 6507/6508/6509) key processing: run a KMS, create and open key
 /// messages, push batches of key operations through the engine, and measure it.
@@ -20,6 +26,31 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run a KMS from a key store directory: create it, issue user keys, export its
+    /// public keys.
+    #[command(subcommand)]
+    Kms(commands::kms::KmsCommand),
+
+    /// Create and open MIKEY-SAKKE I_MESSAGEs (RFC 6509) with key store keys.
+    #[command(subcommand)]
+    Imessage(commands::imessage::ImessageCommand),
+
+    /// Decapsulate SAKKE Encapsulated Data in bulk: JSON Lines of
+    /// {id, kms_public_key, identity, rsk, encapsulated} in, {id, ssv} or {id, error}
+    /// out, in input order (README "Batch formats").
+    #[command(after_help = "Example:\n  \
+        sakke decap-batch --in requests.jsonl --out results.jsonl\n\n\
+        Every line gets one result line; a bad line gives {\"id\", \"error\": \"<kind>: <message>\"}\n\
+        with kind one of malformed_json, missing_field, bad_hex, kms_public_key, identity,\n\
+        rsk, rsk_invalid, encapsulated, not_in_subgroup, test_failed. Exit status 0 when\n\
+        the file was processed.")]
+    DecapBatch(commands::batch::BatchArgs),
+
+    /// Encapsulate SSVs in bulk: JSON Lines of {id, kms_public_key, identity, ssv?} in,
+    /// {id, ssv, encapsulated} or {id, error} out, in input order (README "Batch formats").
+    #[command(after_help = "Example:\n  sakke encap-batch < requests.jsonl > results.jsonl")]
+    EncapBatch(commands::batch::BatchArgs),
+
     /// Create a throwaway KMS, provision N users, encapsulate a fresh SSV to each and
     /// decapsulate it again, checking every step; prints the rates.
     Demo(commands::demo::DemoArgs),
@@ -27,14 +58,34 @@ enum Command {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Demo(args) => commands::demo::run(&args, cli.json),
+    let result = match &cli.command {
+        Command::Kms(command) => commands::kms::run(command, cli.json),
+        Command::Imessage(command) => commands::imessage::run(command, cli.json),
+        Command::DecapBatch(args) => commands::batch::run_decap(args, cli.json),
+        Command::EncapBatch(args) => commands::batch::run_encap(args, cli.json),
+        Command::Demo(args) => commands::demo::run(args, cli.json),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", error_chain(&err));
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// "context: cause: cause", leaving out a cause that its parent's message already ends
+/// with (several library errors print their source themselves).
+fn error_chain(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !out.ends_with(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+    }
+    out
 }

@@ -7,6 +7,7 @@ use clap::Args;
 use sakke::{decapsulate_with, encapsulate_to, Identifier, Kms, ReceiverKey, RecipientKey, Ssv};
 use serde::Serialize;
 
+use crate::identity::KeyPeriod;
 use crate::output::progress;
 
 #[derive(Args)]
@@ -16,8 +17,8 @@ pub struct DemoArgs {
     count: u32,
 
     /// Key period used in the RFC 6509 identifiers ("YYYY-MM").
-    #[arg(long, default_value = "2026-11")]
-    period: String,
+    #[arg(long, value_name = "YYYY-MM", default_value = "2026-11")]
+    period: KeyPeriod,
 }
 
 #[derive(Serialize)]
@@ -59,15 +60,15 @@ struct Report {
 }
 
 /// The identifier of demo user `i`: "YYYY-MM\0tel:+4477009NNNNN\0".
-fn identity(period: &str, i: u32) -> Result<Identifier> {
-    Identifier::rfc6509(period, &format!("tel:+447700{:06}", 900000 + i))
-        .context("building identifier")
+fn identity(period: KeyPeriod, i: u32) -> Result<Identifier> {
+    Identifier::rfc6509(
+        &period.to_string(),
+        &format!("tel:+447700{:06}", 900000 + i),
+    )
+    .context("building identifier")
 }
 
 pub fn run(args: &DemoArgs, json: bool) -> Result<()> {
-    if args.period.len() != 7 || args.period.as_bytes().get(4) != Some(&b'-') {
-        bail!("--period must look like YYYY-MM, got {:?}", args.period);
-    }
     let n = args.count;
     let mut stages = Vec::new();
 
@@ -80,7 +81,7 @@ pub fn run(args: &DemoArgs, json: bool) -> Result<()> {
     let start = Instant::now();
     let mut receivers = Vec::with_capacity(n as usize);
     for i in 0..n {
-        let id = identity(&args.period, i)?;
+        let id = identity(args.period, i)?;
         let rsk = kms.issue_rsk(&id).context("issuing RSK")?;
         receivers.push((id, rsk));
         bar.inc(1);

@@ -1,0 +1,559 @@
+//! The key store: a directory of JSON files with hex fields (README "Key store").
+//!
+//! ```text
+//! DIR/                     0700
+//!   kms.json               0600  secret: SAKKE master secret z, ECCSI KSAK (+ public keys)
+//!   kms-public.json        0600  public: SAKKE Z, ECCSI KPAK, KMS URI
+//!   users/                 0700
+//!     <uri>_<YYYY-MM>.json 0600  secret: one user's RSK, SSK and PVT for one key period
+//! ```
+//!
+//! Every file names its `format` and `version` first so that a later layout can be
+//! told apart; a loader refuses what it does not know rather than guessing.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use eccsi::{Kpak, Pvt, SigningKey, Ssk};
+use sakke::{Identifier, KmsPublicKey, ReceiverKey, Rsk};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use thiserror::Error;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::identity::{identifier_bytes, KeyPeriod, Uri};
+use crate::private_file::{self, create_private_dir, write_private};
+
+/// The only layout version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+pub const KMS_FORMAT: &str = "sakke-engine/kms";
+pub const KMS_PUBLIC_FORMAT: &str = "sakke-engine/kms-public";
+pub const USER_FORMAT: &str = "sakke-engine/user-keys";
+
+pub const KMS_FILE: &str = "kms.json";
+pub const KMS_PUBLIC_FILE: &str = "kms-public.json";
+pub const USERS_DIR: &str = "users";
+
+/// Why a key store operation failed; every variant names the file.
+#[derive(Debug, Error)]
+pub enum KeyStoreError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{} does not exist{hint}", path.display())]
+    Missing { path: PathBuf, hint: &'static str },
+    #[error("{} already exists (pass --force to replace it)", path.display())]
+    Exists { path: PathBuf },
+    #[error("{}: not valid JSON for {format}: {source}", path.display())]
+    Json {
+        path: PathBuf,
+        format: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{}: expected a {expected:?} file, found format {found:?}", path.display())]
+    WrongFormat {
+        path: PathBuf,
+        expected: &'static str,
+        found: String,
+    },
+    #[error("{}: format version {found} is not supported (this build reads version {FORMAT_VERSION})", path.display())]
+    Version { path: PathBuf, found: u64 },
+    #[error("{}: field {field:?}: {reason}", path.display())]
+    Field {
+        path: PathBuf,
+        field: &'static str,
+        reason: String,
+    },
+    #[error("{}: {what}", path.display())]
+    Inconsistent { path: PathBuf, what: String },
+    #[error("{} is readable by other users (mode {mode:04o}); run chmod 600 on it", path.display())]
+    Permissions { path: PathBuf, mode: u32 },
+    #[error("{}: {what} does not validate against the KMS public keys: {reason}", path.display())]
+    Invalid {
+        path: PathBuf,
+        what: &'static str,
+        reason: String,
+    },
+}
+
+type Result<T> = std::result::Result<T, KeyStoreError>;
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> KeyStoreError + '_ {
+    move |source| KeyStoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn field_err(path: &Path, field: &'static str, reason: impl ToString) -> KeyStoreError {
+    KeyStoreError::Field {
+        path: path.to_path_buf(),
+        field,
+        reason: reason.to_string(),
+    }
+}
+
+/// kms.json: the KMS secrets. Wiped from memory on drop.
+#[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+#[serde(deny_unknown_fields)]
+struct KmsFile {
+    format: String,
+    version: u32,
+    kms_uri: String,
+    sakke_master_secret: String,
+    sakke_public_key: String,
+    eccsi_ksak: String,
+    eccsi_kpak: String,
+}
+
+/// kms-public.json: what every user and peer needs from the KMS.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KmsPublicFile {
+    format: String,
+    version: u32,
+    kms_uri: String,
+    sakke_public_key: String,
+    eccsi_kpak: String,
+}
+
+/// users/<uri>_<period>.json: one user's keys for one key period. Wiped on drop.
+#[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+#[serde(deny_unknown_fields)]
+struct UserFile {
+    format: String,
+    version: u32,
+    kms_uri: String,
+    uri: String,
+    period: String,
+    identifier: String,
+    sakke_rsk: String,
+    eccsi_ssk: String,
+    eccsi_pvt: String,
+}
+
+/// Just enough of any file to know what it is before reading the rest.
+#[derive(Deserialize)]
+struct Header {
+    format: String,
+    version: u64,
+}
+
+/// A KMS: SAKKE master secret and ECCSI KSAK.
+pub struct KmsSecrets {
+    pub kms_uri: Uri,
+    pub sakke: sakke::Kms,
+    pub eccsi: eccsi::Kms,
+}
+
+impl KmsSecrets {
+    pub fn public(&self) -> KmsPublic {
+        KmsPublic {
+            kms_uri: self.kms_uri.clone(),
+            z: self.sakke.public_key(),
+            kpak: self.eccsi.kpak(),
+        }
+    }
+}
+
+/// A KMS's public keys.
+#[derive(Clone)]
+pub struct KmsPublic {
+    pub kms_uri: Uri,
+    pub z: KmsPublicKey,
+    pub kpak: Kpak,
+}
+
+/// One user's key material for one key period.
+pub struct UserKeys {
+    pub kms_uri: Uri,
+    pub uri: Uri,
+    pub period: KeyPeriod,
+    pub rsk: Rsk,
+    pub ssk: Ssk,
+    pub pvt: Pvt,
+}
+
+impl UserKeys {
+    /// The RFC 6509 identifier "YYYY-MM\0<uri>\0" these keys were issued for.
+    pub fn identifier(&self) -> Vec<u8> {
+        identifier_bytes(self.period, &self.uri)
+    }
+
+    /// Checks the RSK (RFC 6508 6.1.2) and the SSK (RFC 6507 5.1.2) against a KMS's public
+    /// keys; `origin` names the file in errors.
+    pub fn validate(&self, kms: &KmsPublic, origin: &Path) -> Result<(ReceiverKey, SigningKey)> {
+        let invalid = |what: &'static str, reason: String| KeyStoreError::Invalid {
+            path: origin.to_path_buf(),
+            what,
+            reason,
+        };
+        let id = self.identifier();
+        let sakke_id =
+            Identifier::new(id.clone()).map_err(|e| invalid("identifier", e.to_string()))?;
+        let receiver = ReceiverKey::new(&sakke_id, &kms.z, self.rsk.clone())
+            .map_err(|e| invalid("SAKKE RSK", e.to_string()))?;
+        let signer = SigningKey::new(&id, self.ssk.clone(), self.pvt, kms.kpak)
+            .map_err(|e| invalid("ECCSI SSK/PVT", e.to_string()))?;
+        Ok((receiver, signer))
+    }
+
+    /// The file form, pretty JSON, in a buffer wiped on drop.
+    pub fn to_json(&self) -> Zeroizing<Vec<u8>> {
+        let file = UserFile {
+            format: USER_FORMAT.into(),
+            version: FORMAT_VERSION,
+            kms_uri: self.kms_uri.to_string(),
+            uri: self.uri.to_string(),
+            period: self.period.to_string(),
+            identifier: hex::encode(self.identifier()),
+            sakke_rsk: hex::encode(&self.rsk.to_bytes()[..]),
+            eccsi_ssk: hex::encode(&self.ssk.to_bytes()[..]),
+            eccsi_pvt: hex::encode(self.pvt.as_bytes()),
+        };
+        to_json(&file)
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> Zeroizing<Vec<u8>> {
+    // Serializing plain strings and integers into memory cannot fail.
+    let mut out = Zeroizing::new(serde_json::to_vec_pretty(value).unwrap_or_default());
+    out.push(b'\n');
+    out
+}
+
+/// Reads and parses a JSON file of the given `format`, checking format and version first.
+fn read_json<T: DeserializeOwned>(
+    path: &Path,
+    format: &'static str,
+    hint: &'static str,
+) -> Result<T> {
+    let bytes = Zeroizing::new(fs::read(path).map_err(|source| {
+        if source.kind() == io::ErrorKind::NotFound {
+            KeyStoreError::Missing {
+                path: path.to_path_buf(),
+                hint,
+            }
+        } else {
+            KeyStoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })?);
+    let json_err = |source| KeyStoreError::Json {
+        path: path.to_path_buf(),
+        format,
+        source,
+    };
+    let header: Header = serde_json::from_slice(&bytes).map_err(json_err)?;
+    if header.format != format {
+        return Err(KeyStoreError::WrongFormat {
+            path: path.to_path_buf(),
+            expected: format,
+            found: header.format,
+        });
+    }
+    if header.version != u64::from(FORMAT_VERSION) {
+        return Err(KeyStoreError::Version {
+            path: path.to_path_buf(),
+            found: header.version,
+        });
+    }
+    serde_json::from_slice(&bytes).map_err(json_err)
+}
+
+fn decode_hex(
+    path: &Path,
+    field: &'static str,
+    value: &str,
+    len: usize,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let bytes = Zeroizing::new(hex::decode(value).map_err(|e| field_err(path, field, e))?);
+    if bytes.len() != len {
+        return Err(field_err(
+            path,
+            field,
+            format!("must be {len} bytes, got {}", bytes.len()),
+        ));
+    }
+    Ok(bytes)
+}
+
+fn parse_uri(path: &Path, field: &'static str, value: &str) -> Result<Uri> {
+    value.parse().map_err(|e| field_err(path, field, e))
+}
+
+/// Reads a kms-public.json (from a store or exported).
+pub fn load_public_file(path: &Path) -> Result<KmsPublic> {
+    let file: KmsPublicFile = read_json(path, KMS_PUBLIC_FORMAT, "")?;
+    let kms_uri = parse_uri(path, "kms_uri", &file.kms_uri)?;
+    let z_bytes = decode_hex(
+        path,
+        "sakke_public_key",
+        &file.sakke_public_key,
+        sakke::POINT_BYTES,
+    )?;
+    let z =
+        KmsPublicKey::from_bytes(&z_bytes).map_err(|e| field_err(path, "sakke_public_key", e))?;
+    let kpak_bytes = decode_hex(path, "eccsi_kpak", &file.eccsi_kpak, eccsi::POINT_LEN)?;
+    let kpak = Kpak::from_bytes(&kpak_bytes).map_err(|e| field_err(path, "eccsi_kpak", e))?;
+    Ok(KmsPublic { kms_uri, z, kpak })
+}
+
+/// Reads a user key file. Structure only: call [`UserKeys::validate`] before use.
+pub fn load_user_file(path: &Path) -> Result<UserKeys> {
+    let file: UserFile = read_json(path, USER_FORMAT, "")?;
+    let kms_uri = parse_uri(path, "kms_uri", &file.kms_uri)?;
+    let uri = parse_uri(path, "uri", &file.uri)?;
+    let period: KeyPeriod = file
+        .period
+        .parse()
+        .map_err(|e| field_err(path, "period", e))?;
+    let id = hex::decode(&file.identifier).map_err(|e| field_err(path, "identifier", e))?;
+    if id != identifier_bytes(period, &uri) {
+        return Err(KeyStoreError::Inconsistent {
+            path: path.to_path_buf(),
+            what: "\"identifier\" is not \"<period>\\0<uri>\\0\"".into(),
+        });
+    }
+    let rsk_bytes = decode_hex(path, "sakke_rsk", &file.sakke_rsk, sakke::POINT_BYTES)?;
+    let rsk = Rsk::from_bytes(&rsk_bytes).map_err(|e| field_err(path, "sakke_rsk", e))?;
+    let ssk_bytes = decode_hex(path, "eccsi_ssk", &file.eccsi_ssk, eccsi::SCALAR_LEN)?;
+    let ssk = Ssk::from_bytes(&ssk_bytes).map_err(|e| field_err(path, "eccsi_ssk", e))?;
+    let pvt_bytes = decode_hex(path, "eccsi_pvt", &file.eccsi_pvt, eccsi::POINT_LEN)?;
+    let pvt = Pvt::from_bytes(&pvt_bytes).map_err(|e| field_err(path, "eccsi_pvt", e))?;
+    Ok(UserKeys {
+        kms_uri,
+        uri,
+        period,
+        rsk,
+        ssk,
+        pvt,
+    })
+}
+
+/// The public file's contents for a KMS.
+pub fn public_json(public: &KmsPublic) -> Vec<u8> {
+    let file = KmsPublicFile {
+        format: KMS_PUBLIC_FORMAT.into(),
+        version: FORMAT_VERSION,
+        kms_uri: public.kms_uri.to_string(),
+        sakke_public_key: hex::encode(public.z.to_bytes()),
+        eccsi_kpak: hex::encode(public.kpak.as_bytes()),
+    };
+    to_json(&file).to_vec()
+}
+
+/// The file name for a user's keys: the URI with every character other than
+/// `A-Z a-z 0-9 + - . @ =` replaced by `_`, then `_<period>.json`.
+pub fn user_file_name(uri: &Uri, period: KeyPeriod) -> String {
+    let safe: String = uri
+        .as_str()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "+-.@=".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    // A leading dot would hide the file; keep names well under common 255-byte limits.
+    let safe = safe
+        .strip_prefix('.')
+        .map_or(safe.clone(), |s| format!("_{s}"));
+    let safe: String = safe.chars().take(200).collect();
+    format!("{safe}_{period}.json")
+}
+
+/// A key store directory.
+pub struct Store {
+    dir: PathBuf,
+}
+
+impl Store {
+    pub fn at(dir: &Path) -> Store {
+        Store {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn kms_path(&self) -> PathBuf {
+        self.dir.join(KMS_FILE)
+    }
+
+    pub fn public_path(&self) -> PathBuf {
+        self.dir.join(KMS_PUBLIC_FILE)
+    }
+
+    pub fn users_dir(&self) -> PathBuf {
+        self.dir.join(USERS_DIR)
+    }
+
+    pub fn user_path(&self, uri: &Uri, period: KeyPeriod) -> PathBuf {
+        self.users_dir().join(user_file_name(uri, period))
+    }
+
+    /// Creates the directory layout and writes a fresh KMS. Refuses to replace an
+    /// existing KMS unless `force`.
+    pub fn init(&self, kms: &KmsSecrets, force: bool) -> Result<()> {
+        for path in [self.kms_path(), self.public_path()] {
+            if !force && path.exists() {
+                return Err(KeyStoreError::Exists { path });
+            }
+        }
+        create_private_dir(&self.dir).map_err(io_err(&self.dir))?;
+        let users = self.users_dir();
+        create_private_dir(&users).map_err(io_err(&users))?;
+
+        let public = kms.public();
+        let secret = KmsFile {
+            format: KMS_FORMAT.into(),
+            version: FORMAT_VERSION,
+            kms_uri: kms.kms_uri.to_string(),
+            sakke_master_secret: hex::encode(&kms.sakke.secret_bytes()[..]),
+            sakke_public_key: hex::encode(public.z.to_bytes()),
+            eccsi_ksak: hex::encode(&kms.eccsi.ksak_bytes()[..]),
+            eccsi_kpak: hex::encode(public.kpak.as_bytes()),
+        };
+        let path = self.kms_path();
+        write_file(&path, &to_json(&secret), force)?;
+        let path = self.public_path();
+        write_file(&path, &public_json(&public), force)
+    }
+
+    /// Loads kms.json, refusing a file that other users could read.
+    pub fn load_kms(&self) -> Result<KmsSecrets> {
+        let path = self.kms_path();
+        let file: KmsFile = read_json(
+            &path,
+            KMS_FORMAT,
+            " (create the store with `sakke kms init`)",
+        )?;
+        if let Some(mode) = private_file::mode(&path).map_err(io_err(&path))? {
+            if mode & 0o077 != 0 {
+                return Err(KeyStoreError::Permissions { path, mode });
+            }
+        }
+        let kms_uri = parse_uri(&path, "kms_uri", &file.kms_uri)?;
+        let z = decode_hex(&path, "sakke_master_secret", &file.sakke_master_secret, 128)?;
+        let sakke = sakke::Kms::from_secret_bytes(&z)
+            .map_err(|e| field_err(&path, "sakke_master_secret", e))?;
+        let ksak = decode_hex(&path, "eccsi_ksak", &file.eccsi_ksak, eccsi::SCALAR_LEN)?;
+        let mut ksak_arr = Zeroizing::new([0u8; eccsi::SCALAR_LEN]);
+        ksak_arr.copy_from_slice(&ksak);
+        let eccsi = eccsi::Kms::from_ksak_bytes(&ksak_arr)
+            .map_err(|e| field_err(&path, "eccsi_ksak", e))?;
+        let kms = KmsSecrets {
+            kms_uri,
+            sakke,
+            eccsi,
+        };
+        let public = kms.public();
+        let same = |field: &str, expected: &[u8]| hex::decode(field).is_ok_and(|b| b == expected);
+        if !same(&file.sakke_public_key, &public.z.to_bytes())
+            || !same(&file.eccsi_kpak, public.kpak.as_bytes())
+        {
+            return Err(KeyStoreError::Inconsistent {
+                path,
+                what: "the public keys do not match the secrets".into(),
+            });
+        }
+        Ok(kms)
+    }
+
+    /// Loads kms-public.json.
+    pub fn load_public(&self) -> Result<KmsPublic> {
+        load_public_file(&self.public_path()).map_err(|e| match e {
+            KeyStoreError::Missing { path, .. } => KeyStoreError::Missing {
+                path,
+                hint: " (create the store with `sakke kms init`)",
+            },
+            other => other,
+        })
+    }
+
+    /// Writes a user's key file under users/. Refuses to replace an existing file unless
+    /// `force`, and always refuses to replace another URI's file whose name collides.
+    pub fn write_user(&self, keys: &UserKeys, force: bool) -> Result<PathBuf> {
+        let users = self.users_dir();
+        create_private_dir(&users).map_err(io_err(&users))?;
+        let path = self.user_path(&keys.uri, keys.period);
+        if path.exists() {
+            if !force {
+                return Err(KeyStoreError::Exists { path });
+            }
+            if let Ok(old) = load_user_file(&path) {
+                if old.uri != keys.uri {
+                    return Err(KeyStoreError::Inconsistent {
+                        what: format!("holds keys for {}, whose file name is the same", old.uri),
+                        path,
+                    });
+                }
+            }
+        }
+        write_file(&path, &keys.to_json(), force)?;
+        Ok(path)
+    }
+
+    /// Loads and validates a user's keys from users/.
+    pub fn load_user(&self, uri: &Uri, period: KeyPeriod) -> Result<(UserKeys, PathBuf)> {
+        let path = self.user_path(uri, period);
+        let keys = load_user_file(&path).map_err(|e| match e {
+            KeyStoreError::Missing { path, .. } => KeyStoreError::Missing {
+                path,
+                hint: " (issue the keys with `sakke kms issue`)",
+            },
+            other => other,
+        })?;
+        if keys.uri != *uri {
+            return Err(KeyStoreError::Inconsistent {
+                path,
+                what: format!("holds keys for {}, not {uri}", keys.uri),
+            });
+        }
+        Ok((keys, path))
+    }
+}
+
+fn write_file(path: &Path, contents: &[u8], force: bool) -> Result<()> {
+    write_private(path, contents, force).map_err(|source| {
+        if source.kind() == io::ErrorKind::AlreadyExists {
+            KeyStoreError::Exists {
+                path: path.to_path_buf(),
+            }
+        } else {
+            KeyStoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_file_names_are_safe() {
+        let p: KeyPeriod = "2026-11".parse().unwrap();
+        let name = |u: &str| user_file_name(&u.parse().unwrap(), p);
+        assert_eq!(name("tel:+447700900123"), "tel_+447700900123_2026-11.json");
+        assert_eq!(
+            name("sip:alice@example.org"),
+            "sip_alice@example.org_2026-11.json"
+        );
+        assert_eq!(name("../../etc/passwd"), "_._.._etc_passwd_2026-11.json");
+        assert_eq!(name(".hidden"), "_hidden_2026-11.json");
+    }
+}
