@@ -51,6 +51,9 @@ enum Command {
     #[command(after_help = "Example:\n  sakke encap-batch < requests.jsonl > results.jsonl")]
     EncapBatch(commands::batch::BatchArgs),
 
+    /// List the pairing backends this build knows, and why any cannot run here.
+    Backends,
+
     /// Create a throwaway KMS, provision N users, encapsulate a fresh SSV to each and
     /// decapsulate it again, checking every step; prints the rates.
     Demo(commands::demo::DemoArgs),
@@ -63,6 +66,7 @@ fn main() -> std::process::ExitCode {
         Command::Imessage(command) => commands::imessage::run(command, cli.json),
         Command::DecapBatch(args) => commands::batch::run_decap(args, cli.json),
         Command::EncapBatch(args) => commands::batch::run_encap(args, cli.json),
+        Command::Backends => commands::backends::run(cli.json),
         Command::Demo(args) => commands::demo::run(args, cli.json),
     };
     match result {

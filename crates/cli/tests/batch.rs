@@ -349,7 +349,7 @@ fn encap_batch_then_decap_batch_round_trip() {
 }
 
 #[test]
-fn only_the_cpu_backend_exists_for_now() {
-    let err = sakke_err(&["decap-batch", "--backend", "gpu"]);
-    assert!(err.contains("possible values: cpu"), "{err}");
+fn unknown_backend_lists_the_known_ones() {
+    let err = sakke_err(&["decap-batch", "--backend", "gpu", "--in", "/dev/null"]);
+    assert!(err.contains("known backends: cpu, cpu-scalar"), "{err}");
 }

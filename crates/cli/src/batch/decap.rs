@@ -1,7 +1,11 @@
 //! `decap-batch` lines: `{"id", "kms_public_key", "identity", "rsk", "encapsulated"}`
 //! to `{"id", "ssv"}`.
 
-use sakke::{decapsulate_with, EncapsulatedData, Identifier, KmsPublicKey, ReceiverKey, Rsk};
+use sakke::{
+    decapsulate_batch, DecapItem, EncapsulatedData, Identifier, KmsPublicKey, PairingBackend,
+    ReceiverKey, Rsk,
+};
+use serde_json::Value;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::{parse_request, sakke_error, KeyCache, LineError, LineResult};
@@ -27,43 +31,75 @@ fn receiver_key(z: &[u8], identity: &[u8], rsk: &[u8]) -> Result<ReceiverKey, Li
     ReceiverKey::new(&id, &z, rsk).map_err(|e| sakke_error("rsk", e))
 }
 
-/// Processes one request line. This is the unit a batched backend replaces: it sees the
-/// line and the run's key cache and returns the line's result.
-pub fn process_decap_line(line: &str, cache: &ReceiverKeyCache) -> LineResult {
+/// A request that parsed and whose key validated: ready for the backend.
+pub struct DecapWork {
+    key: ReceiverKey,
+    encapsulated: EncapsulatedData,
+}
+
+/// Parses and validates one request line; the pairing work is left for
+/// [`decapsulate_chunk`], which hands a whole chunk to the backend at once.
+pub fn parse_decap_line(
+    line: &str,
+    cache: &ReceiverKeyCache,
+) -> (Value, Result<DecapWork, LineError>) {
     let request = match parse_request(line) {
         Ok(r) => r,
-        Err((id, err)) => {
-            return LineResult {
-                id,
-                outcome: Err(err),
-            }
-        }
+        Err((id, err)) => return (id, Err(err)),
     };
-    let outcome = (|| {
+    let work = (|| {
         request.require(&FIELDS)?;
         let kms_public_key = request.hex_required("kms_public_key")?;
         let identity = request.hex_required("identity")?;
         let rsk = request.hex_required("rsk")?;
         let encapsulated = request.hex_required("encapsulated")?;
-        let ed = EncapsulatedData::from_bytes(&encapsulated)
+        let encapsulated = EncapsulatedData::from_bytes(&encapsulated)
             .map_err(|e| sakke_error("encapsulated", e))?;
-        let key = ReceiverKeyBytes {
+        let bytes = ReceiverKeyBytes {
             kms_public_key: kms_public_key.to_vec(),
             identity: identity.to_vec(),
             rsk: rsk.to_vec(),
         };
-        cache.with(
-            key,
+        let key = cache.with(
+            bytes,
             || receiver_key(&kms_public_key, &identity, &rsk),
-            |key| {
-                let key = key.as_ref().map_err(Clone::clone)?;
-                let ssv = decapsulate_with(&ed, key).map_err(|e| sakke_error("encapsulated", e))?;
-                Ok(vec![("ssv", Zeroizing::new(hex::encode(ssv.as_bytes())))])
-            },
-        )
+            |key| key.clone(),
+        )?;
+        Ok(DecapWork { key, encapsulated })
     })();
-    LineResult {
-        id: request.id,
-        outcome,
-    }
+    (request.id, work)
+}
+
+/// Decapsulates every parsed line of a chunk in one backend batch (pairings and TEST on
+/// the backend, failures retried on the CPU); returns the results in order and the
+/// number of retried items.
+pub fn decapsulate_chunk(
+    backend: &dyn PairingBackend,
+    parsed: Vec<(Value, Result<DecapWork, LineError>)>,
+) -> (Vec<LineResult>, usize) {
+    let items: Vec<DecapItem> = parsed
+        .iter()
+        .filter_map(|(_, w)| w.as_ref().ok())
+        .map(|w| DecapItem {
+            encapsulated: &w.encapsulated,
+            key: &w.key,
+        })
+        .collect();
+    let outcome = decapsulate_batch(backend, &items);
+    let mut ssvs = outcome.results.into_iter();
+    let results = parsed
+        .into_iter()
+        .map(|(id, work)| {
+            let outcome = work.and_then(|_| match ssvs.next() {
+                Some(Ok(ssv)) => Ok(vec![("ssv", Zeroizing::new(hex::encode(ssv.as_bytes())))]),
+                Some(Err(e)) => Err(sakke_error("encapsulated", e)),
+                None => Err(LineError::new(
+                    "internal",
+                    "backend returned too few results",
+                )),
+            });
+            LineResult { id, outcome }
+        })
+        .collect();
+    (results, outcome.retried)
 }

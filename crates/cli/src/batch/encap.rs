@@ -1,7 +1,10 @@
 //! `encap-batch` lines: `{"id", "kms_public_key", "identity", "ssv"?}` to
 //! `{"id", "ssv", "encapsulated"}`.
 
-use sakke::{encapsulate_to, Identifier, KmsPublicKey, RecipientKey, Ssv};
+use sakke::{
+    encapsulate_batch, EncapItem, Identifier, KmsPublicKey, PairingBackend, RecipientKey, Ssv,
+};
+use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::{parse_request, sakke_error, KeyCache, LineError, LineResult};
@@ -23,18 +26,22 @@ fn recipient_key(z: &[u8], identity: &[u8]) -> Result<RecipientKey, LineError> {
     RecipientKey::new(&id, &z).map_err(|e| sakke_error("identity", e))
 }
 
-/// Processes one request line (see [`super::decap::process_decap_line`]).
-pub fn process_encap_line(line: &str, cache: &RecipientKeyCache) -> LineResult {
+/// A request that parsed: the recipient and the SSV to send.
+pub struct EncapWork {
+    to: RecipientKey,
+    ssv: Ssv,
+}
+
+/// Parses one request line (a missing SSV is drawn from the OS generator here).
+pub fn parse_encap_line(
+    line: &str,
+    cache: &RecipientKeyCache,
+) -> (Value, Result<EncapWork, LineError>) {
     let request = match parse_request(line) {
         Ok(r) => r,
-        Err((id, err)) => {
-            return LineResult {
-                id,
-                outcome: Err(err),
-            }
-        }
+        Err((id, err)) => return (id, Err(err)),
     };
-    let outcome = (|| {
+    let work = (|| {
         request.require(&["kms_public_key", "identity"])?;
         let kms_public_key = request.hex_required("kms_public_key")?;
         let identity = request.hex_required("identity")?;
@@ -42,25 +49,51 @@ pub fn process_encap_line(line: &str, cache: &RecipientKeyCache) -> LineResult {
             Some(bytes) => Ssv::from_bytes(&bytes).map_err(|e| sakke_error("ssv", e))?,
             None => Ssv::random(),
         };
-        let key = RecipientKeyBytes {
+        let bytes = RecipientKeyBytes {
             kms_public_key: kms_public_key.to_vec(),
             identity: identity.to_vec(),
         };
-        cache.with(
-            key,
+        let to = cache.with(
+            bytes,
             || recipient_key(&kms_public_key, &identity),
-            |key| {
-                let key = key.as_ref().map_err(Clone::clone)?;
-                let ed = encapsulate_to(&ssv, key);
-                Ok(vec![
-                    ("ssv", Zeroizing::new(hex::encode(ssv.as_bytes()))),
-                    ("encapsulated", Zeroizing::new(hex::encode(ed.to_bytes()))),
-                ])
-            },
-        )
+            |k| k.clone(),
+        )?;
+        Ok(EncapWork { to, ssv })
     })();
-    LineResult {
-        id: request.id,
-        outcome,
-    }
+    (request.id, work)
+}
+
+/// Encapsulates every parsed line of a chunk in one backend batch.
+pub fn encapsulate_chunk(
+    backend: &dyn PairingBackend,
+    parsed: Vec<(Value, Result<EncapWork, LineError>)>,
+) -> (Vec<LineResult>, usize) {
+    let items: Vec<EncapItem> = parsed
+        .iter()
+        .filter_map(|(_, w)| w.as_ref().ok())
+        .map(|w| EncapItem {
+            ssv: &w.ssv,
+            to: &w.to,
+        })
+        .collect();
+    let outcome = encapsulate_batch(backend, &items);
+    let mut eds = outcome.results.into_iter();
+    let results = parsed
+        .into_iter()
+        .map(|(id, work)| {
+            let outcome = work.and_then(|w| match eds.next() {
+                Some(Ok(ed)) => Ok(vec![
+                    ("ssv", Zeroizing::new(hex::encode(w.ssv.as_bytes()))),
+                    ("encapsulated", Zeroizing::new(hex::encode(ed.to_bytes()))),
+                ]),
+                Some(Err(e)) => Err(sakke_error("identity", e)),
+                None => Err(LineError::new(
+                    "internal",
+                    "backend returned too few results",
+                )),
+            });
+            LineResult { id, outcome }
+        })
+        .collect();
+    (results, outcome.retried)
 }

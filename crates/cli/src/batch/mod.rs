@@ -30,6 +30,17 @@ impl LineError {
             message: message.into(),
         }
     }
+
+    /// The error for a line that was not text at all.
+    pub fn unreadable(why: &Unreadable) -> LineError {
+        let message = match why {
+            Unreadable::NotUtf8 => "line is not UTF-8".to_string(),
+            Unreadable::TooLong(len) => {
+                format!("line is {len} bytes, longer than {MAX_LINE_BYTES}")
+            }
+        };
+        LineError::new("malformed_json", message)
+    }
 }
 
 /// One output line: the request's id, then either result fields (in order) or an error.
@@ -41,20 +52,6 @@ pub struct LineResult {
 impl LineResult {
     pub fn is_ok(&self) -> bool {
         self.outcome.is_ok()
-    }
-
-    /// The result for a line that was not text at all.
-    pub fn unreadable(why: &Unreadable) -> LineResult {
-        let message = match why {
-            Unreadable::NotUtf8 => "line is not UTF-8".to_string(),
-            Unreadable::TooLong(len) => {
-                format!("line is {len} bytes, longer than {MAX_LINE_BYTES}")
-            }
-        };
-        LineResult {
-            id: Value::Null,
-            outcome: Err(LineError::new("malformed_json", message)),
-        }
     }
 }
 

@@ -6,27 +6,22 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget};
 use rayon::prelude::*;
 use serde::Serialize;
+use serde_json::Value;
 
-use crate::batch::decap::{process_decap_line, ReceiverKeyCache};
-use crate::batch::encap::{process_encap_line, RecipientKeyCache};
-use crate::batch::LineResult;
+use crate::batch::decap::{decapsulate_chunk, parse_decap_line, ReceiverKeyCache};
+use crate::batch::encap::{encapsulate_chunk, parse_encap_line, RecipientKeyCache};
+use crate::batch::{LineError, LineResult};
 use crate::jsonl::{count_lines, open_input, open_output, LineReader};
 use crate::output::progress;
+use sakke::PairingBackend;
 
 /// Lines handed to the worker threads at once (about 1.2 MB of requests).
 const CHUNK_LINES: usize = 1024;
 const CHUNK_BYTES: usize = 16 << 20;
-
-/// Where the pairing work runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Backend {
-    /// This machine's CPU cores (rayon).
-    Cpu,
-}
 
 #[derive(Args)]
 pub struct BatchArgs {
@@ -39,13 +34,19 @@ pub struct BatchArgs {
     #[arg(long, value_name = "FILE", default_value = "-")]
     out: PathBuf,
 
-    /// Where the pairing work runs (only `cpu` exists today).
-    #[arg(long, value_enum, default_value_t = Backend::Cpu)]
-    backend: Backend,
+    /// Where the pairing work runs: a backend from `sakke backends` (`cpu` uses the
+    /// AVX-512 IFMA unit where there is one; `cpu-scalar` is the portable reference).
+    #[arg(long, value_name = "NAME", default_value = "cpu")]
+    backend: String,
 
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+
+    /// Memory for precomputed tables, in MiB. Keys that occur more than once in a chunk
+    /// get per-RSK and per-identity tables, kept across chunks within this budget.
+    #[arg(long, value_name = "MIB", default_value_t = 384)]
+    table_memory: usize,
 }
 
 #[derive(Serialize)]
@@ -55,32 +56,51 @@ struct Summary {
     errors: u64,
     seconds: f64,
     lines_per_second: f64,
-    backend: &'static str,
+    backend: String,
+    /// Items recomputed on the CPU after failing TEST on the backend.
+    retried: u64,
 }
 
 pub fn run_decap(args: &BatchArgs, json: bool) -> Result<()> {
     let cache = ReceiverKeyCache::default();
-    run(args, json, "decapsulate", |line| {
-        process_decap_line(line, &cache)
-    })
+    run(
+        args,
+        json,
+        "decapsulate",
+        |line| parse_decap_line(line, &cache),
+        decapsulate_chunk,
+    )
 }
 
 pub fn run_encap(args: &BatchArgs, json: bool) -> Result<()> {
     let cache = RecipientKeyCache::default();
-    run(args, json, "encapsulate", |line| {
-        process_encap_line(line, &cache)
-    })
+    run(
+        args,
+        json,
+        "encapsulate",
+        |line| parse_encap_line(line, &cache),
+        encapsulate_chunk,
+    )
 }
 
-/// Reads chunks of lines, processes each chunk in parallel (results keep their order),
-/// writes them, and reports. Only I/O problems stop the run.
-fn run(
+/// Reads chunks of lines, parses each chunk in parallel, hands the parsed requests to the
+/// backend as one batch (results keep their order), writes them, and reports. Only I/O
+/// problems and an unknown backend stop the run.
+fn run<W: Send>(
     args: &BatchArgs,
     json: bool,
     what: &str,
-    process: impl Fn(&str) -> LineResult + Sync,
+    parse: impl Fn(&str) -> (Value, Result<W, LineError>) + Sync,
+    compute: impl Fn(
+        &dyn PairingBackend,
+        Vec<(Value, Result<W, LineError>)>,
+    ) -> (Vec<LineResult>, usize),
 ) -> Result<()> {
-    let Backend::Cpu = args.backend;
+    let options = engine::BackendOptions {
+        threads: args.threads.unwrap_or(0),
+        table_budget_bytes: args.table_memory << 20,
+    };
+    let backend = engine::open(&args.backend, &options)?;
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.threads {
         pool = pool.num_threads(n.max(1));
@@ -96,7 +116,7 @@ fn run(
     };
 
     let start = Instant::now();
-    let (mut lines, mut ok) = (0u64, 0u64);
+    let (mut lines, mut ok, mut retried) = (0u64, 0u64, 0u64);
     loop {
         let chunk = reader
             .next_chunk(CHUNK_LINES, CHUNK_BYTES)
@@ -104,15 +124,17 @@ fn run(
         if chunk.is_empty() {
             break;
         }
-        let results: Vec<LineResult> = pool.install(|| {
+        let parsed: Vec<(Value, Result<W, LineError>)> = pool.install(|| {
             chunk
                 .par_iter()
                 .map(|line| match line {
-                    Ok(text) => process(text),
-                    Err(why) => LineResult::unreadable(why),
+                    Ok(text) => parse(text),
+                    Err(why) => (Value::Null, Err(LineError::unreadable(why))),
                 })
                 .collect()
         });
+        let (results, chunk_retried) = compute(backend.as_ref(), parsed);
+        retried += chunk_retried as u64;
         let mut write = || -> std::io::Result<()> {
             for result in &results {
                 serde_json::to_writer(&mut out, result)?;
@@ -138,7 +160,8 @@ fn run(
         } else {
             0.0
         },
-        backend: "cpu",
+        backend: backend.name().to_string(),
+        retried,
     };
     report(&summary, json, &args.out);
     Ok(())
@@ -150,8 +173,8 @@ fn report(s: &Summary, json: bool, out: &Path) {
         serde_json::to_string(s).unwrap_or_default()
     } else {
         format!(
-            "{} lines: {} ok, {} errors in {:.2} s ({:.1} lines/s, backend {})",
-            s.lines, s.ok, s.errors, s.seconds, s.lines_per_second, s.backend
+            "{} lines: {} ok, {} errors in {:.2} s ({:.1} lines/s, backend {}, {} retried on the CPU)",
+            s.lines, s.ok, s.errors, s.seconds, s.lines_per_second, s.backend, s.retried
         )
     };
     if out == Path::new("-") {

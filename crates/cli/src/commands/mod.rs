@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod backends;
 pub mod batch;
 pub mod demo;
 pub mod imessage;

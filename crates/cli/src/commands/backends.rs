@@ -1,0 +1,35 @@
+//! `sakke backends`: the registry, for operators choosing `--backend`.
+
+use anyhow::Result;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Entry {
+    name: &'static str,
+    available: bool,
+    description: String,
+    unavailable_reason: Option<String>,
+}
+
+pub fn run(json: bool) -> Result<()> {
+    let entries: Vec<Entry> = engine::available()
+        .into_iter()
+        .map(|b| Entry {
+            name: b.name,
+            available: b.unavailable.is_none(),
+            description: b.description,
+            unavailable_reason: b.unavailable,
+        })
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&entries)?);
+        return Ok(());
+    }
+    for e in &entries {
+        match &e.unavailable_reason {
+            None => println!("{:<12} {}", e.name, e.description),
+            Some(why) => println!("{:<12} unavailable: {why}", e.name),
+        }
+    }
+    Ok(())
+}
