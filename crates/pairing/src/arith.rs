@@ -192,7 +192,11 @@ impl Acc {
 /// Montgomery multiplication a * b * 2^-1024 mod m, for a, b < m, by finely integrated
 /// product scanning: column by column, the product and the reduction share one
 /// accumulator kept in registers, and each output word is written once.
-#[inline(always)]
+///
+/// Not inlined: unrolled it is over a thousand instructions, and a Miller-loop step holds
+/// about twenty of them; kept out of line the loop body fits the instruction cache
+/// (measured: the pairing 20% faster, the multiplication itself unchanged).
+#[inline(never)]
 pub(crate) fn mont_mul<M: Modulus>(a: &Limbs, b: &Limbs) -> Limbs {
     let mut u = [0u64; N];
     let mut acc = Acc::ZERO;
@@ -218,8 +222,9 @@ pub(crate) fn mont_mul<M: Modulus>(a: &Limbs, b: &Limbs) -> Limbs {
 }
 
 /// Montgomery squaring a^2 * 2^-1024 mod m: the same column scan, with each cross
-/// product a[j] a[i-j] (j < i - j) computed once and doubled.
-#[inline(always)]
+/// product a[j] a[i-j] (j < i - j) computed once and doubled. Not inlined, as
+/// [`mont_mul`].
+#[inline(never)]
 pub(crate) fn mont_square<M: Modulus>(a: &Limbs) -> Limbs {
     let mut u = [0u64; N];
     let mut acc = Acc::ZERO;
