@@ -23,12 +23,18 @@ enum Command {
     /// Create a throwaway KMS, provision N users, encapsulate a fresh SSV to each and
     /// decapsulate it again, checking every step; prints the rates.
     Demo(commands::demo::DemoArgs),
+
+    /// Measure every backend: F_p multiplication, pairing, decapsulation and
+    /// encapsulation batches at several sizes and thread counts; writes JSON and an SVG
+    /// plot to bench-results/.
+    Bench(commands::bench::BenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => commands::demo::run(&args, cli.json),
+        Command::Bench(args) => commands::bench::run(&args, cli.json),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,0 +1,60 @@
+//! The timing loop of one cell: run the batch until enough time has been measured.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use pairing::backend::PairingBackend;
+
+use super::workload::Batch;
+
+/// Totals over every run of one batch.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Measurement {
+    pub batches: u64,
+    pub ops: u64,
+    pub seconds: f64,
+    pub retried: u64,
+    pub backend_failures: u64,
+}
+
+impl Measurement {
+    pub fn ops_per_s(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.ops as f64 / self.seconds
+        } else {
+            0.0
+        }
+    }
+
+    pub fn seconds_per_op(&self) -> f64 {
+        if self.ops > 0 {
+            self.seconds / self.ops as f64
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Runs `batch` at least once and until the timed runs add up to `min_time`. Each run is
+/// checked; a wrong result ends the measurement with an error.
+pub fn measure(
+    batch: &Batch<'_>,
+    backend: &dyn PairingBackend,
+    min_time: Duration,
+) -> Result<Measurement> {
+    let mut m = Measurement::default();
+    let mut timed = Duration::ZERO;
+    loop {
+        let run = batch.run(backend)?;
+        timed += run.elapsed;
+        m.batches += 1;
+        m.ops += batch.len() as u64;
+        m.retried += run.retried as u64;
+        m.backend_failures += u64::from(run.backend_failed);
+        if timed >= min_time {
+            break;
+        }
+    }
+    m.seconds = timed.as_secs_f64();
+    Ok(m)
+}
