@@ -227,6 +227,7 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<()> {
                         m_per_op: None,
                         retried: m.retried,
                         backend_failures: m.backend_failures,
+                        cpu_per_wall: m.cpu_per_wall,
                     });
                     bar.inc(1);
                 }
@@ -243,7 +244,7 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<()> {
     machine.load_average_end = machine::load_average();
 
     let mut command = vec!["sakke".to_string()];
-    command.extend(std::env::args().skip(1));
+    command.extend(std::env::args().skip(1).map(|a| shell_quote(&a)));
     let report = Report {
         schema: report::SCHEMA,
         timestamp: started.rfc3339(),
@@ -291,6 +292,19 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// `arg` as a POSIX shell word: unchanged when it is plain, else single-quoted.
+fn shell_quote(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.,/=:+@%".contains(c));
+    if plain {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
+    }
 }
 
 /// Builds every receiver's line table and every identity's base table on `backend`,
@@ -372,6 +386,10 @@ mod tests {
         assert!(parse_seconds("-1").is_err());
         assert!(parse_seconds("NaN").is_err());
         assert_eq!(dedup(&[1, 2, 1, 3, 2]), [1, 2, 3]);
+        assert_eq!(shell_quote("--sizes=1,16"), "--sizes=1,16");
+        assert_eq!(shell_quote("two words"), "'two words'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
     }
 
     #[test]

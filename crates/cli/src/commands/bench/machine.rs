@@ -124,6 +124,23 @@ pub fn load_average() -> Option<[f64; 3]> {
     Some([it.next()??, it.next()??, it.next()??])
 }
 
+/// CPU seconds (user + system) used so far by this process, all threads together, from
+/// /proc/self/stat in clock ticks of 1/100 s (USER_HZ, fixed by the Linux ABI).
+pub fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    parse_cpu_ticks(&stat).map(|ticks| ticks as f64 / 100.0)
+}
+
+/// utime + stime of a /proc/<pid>/stat line: fields 14 and 15, counted after the command
+/// name, which is in parentheses and may itself hold spaces or parentheses.
+fn parse_cpu_ticks(stat: &str) -> Option<u64> {
+    let (_, rest) = stat.rsplit_once(')')?;
+    let mut fields = rest.split_whitespace().skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(utime + stime)
+}
+
 /// `text` with anything but ASCII letters, digits, '.', '-' and '_' replaced by '_', for
 /// use in a file name.
 pub fn file_name_safe(text: &str) -> String {
@@ -141,6 +158,14 @@ pub fn file_name_safe(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cpu_ticks_from_proc_stat() {
+        let line = "4242 (sakke (x) y) R 1 2 3 4 5 6 7 8 9 10 250 31 0 0 20 0 3 0 99";
+        assert_eq!(parse_cpu_ticks(line), Some(281));
+        assert_eq!(parse_cpu_ticks("4242 (sakke) R 1 2"), None);
+        assert!(process_cpu_seconds().is_some_and(|s| s >= 0.0));
+    }
 
     #[test]
     fn file_names_keep_only_safe_characters() {

@@ -1,10 +1,11 @@
 //! The timing loop of one cell: run the batch until enough time has been measured.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use pairing::backend::PairingBackend;
 
+use super::machine::process_cpu_seconds;
 use super::workload::Batch;
 
 /// Totals over every run of one batch.
@@ -15,6 +16,10 @@ pub struct Measurement {
     pub seconds: f64,
     pub retried: u64,
     pub backend_failures: u64,
+    /// CPU seconds this process used per wall-clock second over the cell (checks
+    /// included): near the thread count when the backend had the cores to itself, lower
+    /// when other work on the machine took them.
+    pub cpu_per_wall: Option<f64>,
 }
 
 impl Measurement {
@@ -44,6 +49,8 @@ pub fn measure(
 ) -> Result<Measurement> {
     let mut m = Measurement::default();
     let mut timed = Duration::ZERO;
+    let cpu_start = process_cpu_seconds();
+    let wall_start = Instant::now();
     loop {
         let run = batch.run(backend)?;
         timed += run.elapsed;
@@ -56,5 +63,11 @@ pub fn measure(
         }
     }
     m.seconds = timed.as_secs_f64();
+    let wall = wall_start.elapsed().as_secs_f64();
+    m.cpu_per_wall = match (cpu_start, process_cpu_seconds()) {
+        // Ticks are 10 ms: shorter cells would give noise, not a figure.
+        (Some(start), Some(end)) if wall >= 0.2 => Some((end - start) / wall),
+        _ => None,
+    };
     Ok(m)
 }

@@ -97,6 +97,9 @@ pub struct Cell {
     pub retried: u64,
     /// Batches that failed on the backend as a whole and ran on the CPU.
     pub backend_failures: u64,
+    /// Process CPU seconds per wall second over the cell (cells of 0.2 s or more): about
+    /// the thread count on an idle machine, less when other work shared the cores.
+    pub cpu_per_wall: Option<f64>,
 }
 
 /// Fills in `m_per_op` of every cell from the fp-mul cells.
@@ -170,16 +173,29 @@ impl Report {
     /// The human-readable summary.
     pub fn table(&self) -> String {
         let mut out = format!(
-            "{:<8} {:>3} {:<16} {:>6} {:>13} {:>12} {:>10} {:>8} {:>8}\n",
-            "backend", "thr", "workload", "size", "ops/s", "us/op", "M/op", "batches", "retried"
+            "{:<8} {:>3} {:<16} {:>6} {:>13} {:>12} {:>10} {:>8} {:>8} {:>8}\n",
+            "backend",
+            "thr",
+            "workload",
+            "size",
+            "ops/s",
+            "us/op",
+            "M/op",
+            "batches",
+            "retried",
+            "cpu/wall"
         );
         for c in &self.cells {
             let m = c
                 .m_per_op
                 .map(|m| format!("{m:.0}"))
                 .unwrap_or_else(|| "-".into());
+            let cpu = c
+                .cpu_per_wall
+                .map(|x| format!("{x:.2}"))
+                .unwrap_or_else(|| "-".into());
             out.push_str(&format!(
-                "{:<8} {:>3} {:<16} {:>6} {:>13.1} {:>12.3} {:>10} {:>8} {:>8}\n",
+                "{:<8} {:>3} {:<16} {:>6} {:>13.1} {:>12.3} {:>10} {:>8} {:>8} {:>8}\n",
                 c.backend,
                 c.threads,
                 c.workload,
@@ -188,7 +204,8 @@ impl Report {
                 c.us_per_op,
                 m,
                 c.batches,
-                c.retried
+                c.retried,
+                cpu
             ));
         }
         for t in &self.tables {
@@ -232,6 +249,7 @@ mod tests {
             m_per_op: None,
             retried: 0,
             backend_failures: 0,
+            cpu_per_wall: None,
         }
     }
 
