@@ -57,6 +57,11 @@ enum Command {
     /// Create a throwaway KMS, provision N users, encapsulate a fresh SSV to each and
     /// decapsulate it again, checking every step; prints the rates.
     Demo(commands::demo::DemoArgs),
+
+    /// Measure every backend: F_p multiplication, pairing, decapsulation and
+    /// encapsulation batches at several sizes and thread counts; writes JSON and an SVG
+    /// plot to bench-results/.
+    Bench(commands::bench::BenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -68,6 +73,7 @@ fn main() -> std::process::ExitCode {
         Command::EncapBatch(args) => commands::batch::run_encap(args, cli.json),
         Command::Backends => commands::backends::run(cli.json),
         Command::Demo(args) => commands::demo::run(args, cli.json),
+        Command::Bench(args) => commands::bench::run(args, cli.json),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

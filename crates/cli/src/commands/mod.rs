@@ -2,6 +2,7 @@
 
 pub mod backends;
 pub mod batch;
+pub mod bench;
 pub mod demo;
 pub mod imessage;
 pub mod kms;

@@ -1,0 +1,73 @@
+//! The timing loop of one cell: run the batch until enough time has been measured.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use pairing::backend::PairingBackend;
+
+use super::machine::process_cpu_seconds;
+use super::workload::Batch;
+
+/// Totals over every run of one batch.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Measurement {
+    pub batches: u64,
+    pub ops: u64,
+    pub seconds: f64,
+    pub retried: u64,
+    pub backend_failures: u64,
+    /// CPU seconds this process used per wall-clock second over the cell (checks
+    /// included): near the thread count when the backend had the cores to itself, lower
+    /// when other work on the machine took them.
+    pub cpu_per_wall: Option<f64>,
+}
+
+impl Measurement {
+    pub fn ops_per_s(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.ops as f64 / self.seconds
+        } else {
+            0.0
+        }
+    }
+
+    pub fn seconds_per_op(&self) -> f64 {
+        if self.ops > 0 {
+            self.seconds / self.ops as f64
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Runs `batch` at least once and until the timed runs add up to `min_time`. Each run is
+/// checked; a wrong result ends the measurement with an error.
+pub fn measure(
+    batch: &Batch<'_>,
+    backend: &dyn PairingBackend,
+    min_time: Duration,
+) -> Result<Measurement> {
+    let mut m = Measurement::default();
+    let mut timed = Duration::ZERO;
+    let cpu_start = process_cpu_seconds();
+    let wall_start = Instant::now();
+    loop {
+        let run = batch.run(backend)?;
+        timed += run.elapsed;
+        m.batches += 1;
+        m.ops += batch.len() as u64;
+        m.retried += run.retried as u64;
+        m.backend_failures += u64::from(run.backend_failed);
+        if timed >= min_time {
+            break;
+        }
+    }
+    m.seconds = timed.as_secs_f64();
+    let wall = wall_start.elapsed().as_secs_f64();
+    m.cpu_per_wall = match (cpu_start, process_cpu_seconds()) {
+        // Ticks are 10 ms: shorter cells would give noise, not a figure.
+        (Some(start), Some(end)) if wall >= 0.2 => Some((end - start) / wall),
+        _ => None,
+    };
+    Ok(m)
+}
