@@ -397,7 +397,7 @@ mod tests {
         let err = select_backends(&["nosuch".into()]).err().unwrap();
         assert!(err.to_string().contains("known backends: cpu"), "{err}");
         let (chosen, entries) = select_backends(&[]).unwrap();
-        assert_eq!(chosen, ["cpu"]);
+        assert_eq!(chosen, ["cpu", "cpu-scalar"]);
         assert!(entries.iter().any(|e| e.name == "cpu" && e.measured));
     }
 }
