@@ -13,7 +13,14 @@ fn out_dir(name: &str) -> PathBuf {
 fn quick_bench_writes_checked_json_and_svg() {
     let dir = out_dir("bench-quick");
     let out = Command::new(env!("CARGO_BIN_EXE_sakke"))
-        .args(["bench", "--quick", "--backend", "cpu", "--json", "--out-dir"])
+        .args([
+            "bench",
+            "--quick",
+            "--backend",
+            "cpu",
+            "--json",
+            "--out-dir",
+        ])
         .arg(&dir)
         .output()
         .expect("run sakke");

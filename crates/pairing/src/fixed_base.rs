@@ -7,9 +7,8 @@
 
 use std::sync::OnceLock;
 
-use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
-
 use crate::fp2::Fp2;
+use crate::lookup::lookup_signed;
 use crate::pf::{unitary_square, PfValue};
 use crate::point::{AffinePoint, JacobianPoint};
 use crate::scalar::{Scalar, WINDOW};
@@ -99,26 +98,10 @@ impl BaseTable {
         let digits = k.signed_digits();
         let mut acc = JacobianPoint::IDENTITY;
         for (row, &d) in self.rows.iter().zip(digits.as_slice()) {
-            acc = acc.add_mixed_distinct(&lookup(row, d));
+            acc = acc.add_mixed_distinct(&lookup_signed(row, d));
         }
         acc
     }
-}
-
-/// row[|d| - 1], negated when d < 0, or the identity when d = 0, reading every entry.
-fn lookup(row: &[AffinePoint; ROW], d: i8) -> AffinePoint {
-    let neg = Choice::from(((d as u8) >> 7) & 1);
-    let abs = (d as i16).unsigned_abs() as u8;
-    let mut r = AffinePoint::identity();
-    for (j, entry) in row.iter().enumerate() {
-        r = AffinePoint::conditional_select(&r, entry, abs.ct_eq(&((j + 1) as u8)));
-    }
-    let negated = AffinePoint {
-        x: r.x,
-        y: -r.y,
-        infinity: r.infinity,
-    };
-    AffinePoint::conditional_select(&r, &negated, neg)
 }
 
 /// The table for P, built on first use.
@@ -179,7 +162,7 @@ impl GtTable {
         let digits = half_k.signed_digits();
         let mut acc = Fp2::ONE;
         for (row, &d) in self.rows.iter().zip(digits.as_slice()) {
-            acc *= lookup_fp2(row, d);
+            acc *= lookup_signed(row, d);
         }
         acc
     }
@@ -188,16 +171,6 @@ impl GtTable {
     pub fn pow(&self, k: &Scalar) -> PfValue {
         PfValue::from_fp2(&self.pow_unnormalised(k))
     }
-}
-
-fn lookup_fp2(row: &[Fp2; ROW], d: i8) -> Fp2 {
-    let neg = Choice::from(((d as u8) >> 7) & 1);
-    let abs = (d as i16).unsigned_abs() as u8;
-    let mut r = Fp2::ONE;
-    for (j, entry) in row.iter().enumerate() {
-        r = Fp2::conditional_select(&r, entry, abs.ct_eq(&((j + 1) as u8)));
-    }
-    Fp2::conditional_select(&r, &r.conjugate(), neg)
 }
 
 /// The table for g = <P, P>, built on first use.

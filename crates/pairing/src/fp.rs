@@ -115,6 +115,25 @@ impl Fp {
         acc
     }
 
+    /// Inverts every element with one field inversion (Montgomery's trick). Zeros stay zero.
+    pub fn batch_invert(xs: &[Fp]) -> Vec<Fp> {
+        let mut prefix = Vec::with_capacity(xs.len());
+        let mut acc = Fp::ONE;
+        for x in xs {
+            prefix.push(acc);
+            acc *= Fp::conditional_select(x, &Fp::ONE, x.is_zero());
+        }
+        let mut inv = acc.invert();
+        let mut out = vec![Fp::ZERO; xs.len()];
+        for (i, x) in xs.iter().enumerate().rev() {
+            let zero = x.is_zero();
+            let safe = Fp::conditional_select(x, &Fp::ONE, zero);
+            out[i] = Fp::conditional_select(&(inv * prefix[i]), &Fp::ZERO, zero);
+            inv *= safe;
+        }
+        out
+    }
+
     /// The inverse by Fermat's little theorem, a^(p-2): constant time, since the exponent
     /// is public. Zero maps to zero.
     pub fn invert(&self) -> Fp {

@@ -18,6 +18,7 @@ mod error;
 mod fixed_base;
 mod fp;
 mod fp2;
+mod lookup;
 mod macros;
 mod miller;
 mod params;

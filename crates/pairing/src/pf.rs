@@ -4,11 +4,12 @@
 //! by b/a in F_p. Arithmetic stays in F_p2 (no inversion per step) and an element is
 //! normalised to b/a only when it must be encoded or compared.
 
-use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, CtOption};
+use subtle::{Choice, ConstantTimeEq, CtOption};
 use zeroize::DefaultIsZeroes;
 
 use crate::fp::{Fp, FP_BYTES};
 use crate::fp2::Fp2;
+use crate::lookup::{lookup_signed, SignedEntry};
 use crate::params;
 use crate::scalar::{Scalar, WINDOW};
 
@@ -36,25 +37,12 @@ impl PfValue {
     /// Normalises many values with one inversion (Montgomery's trick): 3 multiplications
     /// per element plus one inversion for the whole slice.
     pub fn batch_from_fp2(ts: &[Fp2]) -> Vec<PfValue> {
-        let mut prefix = Vec::with_capacity(ts.len());
-        let mut acc = Fp::ONE;
-        for t in ts {
-            prefix.push(acc);
-            // A zero real part must not poison the batch: substitute 1, fix up below.
-            let a = Fp::conditional_select(&t.c0, &Fp::ONE, t.c0.is_zero());
-            acc *= a;
-        }
-        let mut inv = acc.invert();
-        let mut out = vec![PfValue::IDENTITY; ts.len()];
-        for (i, t) in ts.iter().enumerate().rev() {
-            let zero = t.c0.is_zero();
-            let a = Fp::conditional_select(&t.c0, &Fp::ONE, zero);
-            let a_inv = inv * prefix[i];
-            inv *= a;
-            let x = t.c1 * a_inv;
-            out[i] = PfValue(Fp::conditional_select(&x, &Fp::ZERO, zero));
-        }
-        out
+        let reals: Vec<Fp> = ts.iter().map(|t| t.c0).collect();
+        let inverses = Fp::batch_invert(&reals);
+        ts.iter()
+            .zip(inverses)
+            .map(|(t, a_inv)| PfValue(t.c1 * a_inv))
+            .collect()
     }
 
     /// The F_p2 element 1 + ix that this value stands for.
@@ -122,19 +110,18 @@ pub(crate) fn unitary_pow(u: &Fp2, k: &Scalar) -> Fp2 {
     acc
 }
 
-/// table[|d| - 1], conjugated when d < 0, or 1 when d = 0: scans the whole table.
-fn lookup_signed(table: &[Fp2; 16], d: i8) -> Fp2 {
-    let neg = Choice::from(((d as u8) >> 7) & 1);
-    let abs = (d as i16).unsigned_abs() as u8;
-    let mut r = Fp2::ONE;
-    for (j, entry) in table.iter().enumerate() {
-        r = Fp2::conditional_select(&r, entry, abs.ct_eq(&((j + 1) as u8)));
-    }
-    Fp2::conditional_select(&r, &r.conjugate(), neg)
-}
-
 impl ConstantTimeEq for PfValue {
     fn ct_eq(&self, other: &Self) -> Choice {
         self.0.ct_eq(&other.0)
+    }
+}
+
+/// Table entries of [`unitary_pow`]: norm-one values, whose inverse is the conjugate.
+impl SignedEntry for Fp2 {
+    fn zero_digit() -> Fp2 {
+        Fp2::ONE
+    }
+    fn negate(&self) -> Fp2 {
+        self.conjugate()
     }
 }

@@ -6,6 +6,7 @@ use zeroize::DefaultIsZeroes;
 
 use crate::error::PointError;
 use crate::fp::{Fp, FP_BYTES};
+use crate::lookup::{lookup_signed, SignedEntry};
 use crate::params;
 use crate::scalar::{Scalar, WINDOW};
 
@@ -222,26 +223,20 @@ impl JacobianPoint {
 
     /// Converts many points with one inversion (Montgomery's trick).
     pub fn batch_to_affine(points: &[JacobianPoint]) -> Vec<AffinePoint> {
-        let mut prefix = Vec::with_capacity(points.len());
-        let mut acc = Fp::ONE;
-        for p in points {
-            prefix.push(acc);
-            acc *= Fp::conditional_select(&p.z, &Fp::ONE, p.is_identity());
-        }
-        let mut inv = acc.invert();
-        let mut out = vec![AffinePoint::identity(); points.len()];
-        for (i, p) in points.iter().enumerate().rev() {
-            let z = Fp::conditional_select(&p.z, &Fp::ONE, p.is_identity());
-            let zinv = inv * prefix[i];
-            inv *= z;
-            let zinv2 = zinv.square();
-            out[i] = AffinePoint {
-                x: p.x * zinv2,
-                y: p.y * zinv2 * zinv,
-                infinity: p.is_identity(),
-            };
-        }
-        out
+        let zs: Vec<Fp> = points.iter().map(|p| p.z).collect();
+        let inverses = Fp::batch_invert(&zs);
+        points
+            .iter()
+            .zip(inverses)
+            .map(|(p, zinv)| {
+                let zinv2 = zinv.square();
+                AffinePoint {
+                    x: p.x * zinv2,
+                    y: p.y * zinv2 * zinv,
+                    infinity: p.is_identity(),
+                }
+            })
+            .collect()
     }
 
     pub fn neg(&self) -> JacobianPoint {
@@ -256,77 +251,26 @@ impl JacobianPoint {
     /// does a point with y = 0 (order two), since Z3 = 2YZ = 0.
     #[inline]
     pub fn double(&self) -> JacobianPoint {
-        let delta = self.z.square();
-        let gamma = self.y.square();
-        let beta = self.x * gamma;
-        let t = (self.x - delta) * (self.x + delta);
-        let alpha = t.double() + t;
-        let beta4 = beta.double().double();
-        let x3 = alpha.square() - beta4.double();
-        let z3 = (self.y + self.z).square() - gamma - delta;
-        let gamma2_8 = gamma.square().double().double().double();
-        let y3 = alpha * (beta4 - x3) - gamma2_8;
-        JacobianPoint {
-            x: x3,
-            y: y3,
-            z: z3,
-        }
+        // The Miller loop's doubling, whose line values go unused here.
+        let mut t = *self;
+        crate::miller::double_with_line(&mut t);
+        t
     }
 
     /// self + other for an affine `other` ("madd-2007-bl": 7M + 4S), in constant time, for
     /// all inputs: identities on either side and the doubling case are selected in.
     pub fn add_mixed(&self, other: &AffinePoint) -> JacobianPoint {
-        let z1z1 = self.z.square();
-        let u2 = other.x * z1z1;
-        let s2 = other.y * self.z * z1z1;
-        let h = u2 - self.x;
-        let hh = h.square();
-        let i = hh.double().double();
-        let j = h * i;
-        let r = (s2 - self.y).double();
-        let v = self.x * i;
-        let x3 = r.square() - j - v.double();
-        let y3 = r * (v - x3) - (self.y * j).double();
-        let z3 = (self.z + h).square() - z1z1 - hh;
-        let sum = JacobianPoint {
-            x: x3,
-            y: y3,
-            z: z3,
-        };
-
-        // h = 0 means equal x: either the same point (double) or opposite points (whose
-        // sum, the identity, the formula already gives as z3 = 0).
-        let same = h.is_zero() & r.is_zero() & !self.is_identity();
-        let mut out = JacobianPoint::conditional_select(&sum, &self.double(), same);
-        out = JacobianPoint::conditional_select(
-            &out,
-            &JacobianPoint::from(*other),
-            self.is_identity(),
-        );
-        JacobianPoint::conditional_select(&out, self, other.infinity)
+        let same = self.ct_eq(&JacobianPoint::from(*other)) & !self.is_identity();
+        JacobianPoint::conditional_select(&self.add_mixed_distinct(other), &self.double(), same)
     }
 
     /// self + other for an affine `other`, handling identities on either side but not
     /// the doubling case (callers rule it out): the fixed-base tables' addition.
     #[inline]
     pub(crate) fn add_mixed_distinct(&self, other: &AffinePoint) -> JacobianPoint {
-        let z1z1 = self.z.square();
-        let u2 = other.x * z1z1;
-        let s2 = other.y * self.z * z1z1;
-        let h = u2 - self.x;
-        let hh = h.square();
-        let i = hh.double().double();
-        let j = h * i;
-        let r = (s2 - self.y).double();
-        let v = self.x * i;
-        let x3 = r.square() - j - v.double();
-        let y3 = r * (v - x3) - (self.y * j).double();
-        let z3 = (self.z + h).square() - z1z1 - hh;
-        let sum = JacobianPoint {
-            x: x3,
-            y: y3,
-            z: z3,
-        };
+        // The Miller loop's chord step, whose line values go unused here.
+        let mut sum = *self;
+        crate::miller::add_with_line(&mut sum, &other.x, &other.y);
         let out = JacobianPoint::conditional_select(
             &sum,
             &JacobianPoint::from(*other),
@@ -425,17 +369,6 @@ impl JacobianPoint {
     }
 }
 
-/// table[|d| - 1], negated when d < 0, or the identity when d = 0; scans every entry.
-fn lookup_signed(table: &[JacobianPoint; 16], d: i8) -> JacobianPoint {
-    let neg = Choice::from(((d as u8) >> 7) & 1);
-    let abs = (d as i16).unsigned_abs() as u8;
-    let mut r = JacobianPoint::IDENTITY;
-    for (j, entry) in table.iter().enumerate() {
-        r = JacobianPoint::conditional_select(&r, entry, abs.ct_eq(&((j + 1) as u8)));
-    }
-    JacobianPoint::conditional_select(&r, &r.neg(), neg)
-}
-
 impl ConstantTimeEq for JacobianPoint {
     /// Equality of the points, not of their coordinates.
     fn ct_eq(&self, other: &Self) -> Choice {
@@ -446,5 +379,23 @@ impl ConstantTimeEq for JacobianPoint {
         let both_inf = self.is_identity() & other.is_identity();
         let neither = !self.is_identity() & !other.is_identity();
         both_inf | (neither & x_eq & y_eq)
+    }
+}
+
+impl SignedEntry for JacobianPoint {
+    fn zero_digit() -> JacobianPoint {
+        JacobianPoint::IDENTITY
+    }
+    fn negate(&self) -> JacobianPoint {
+        self.neg()
+    }
+}
+
+impl SignedEntry for AffinePoint {
+    fn zero_digit() -> AffinePoint {
+        AffinePoint::identity()
+    }
+    fn negate(&self) -> AffinePoint {
+        self.neg()
     }
 }

@@ -86,7 +86,7 @@ impl LineTable {
         }
         // Divide every line by its C with one inversion for the whole table.
         let cs: Vec<Fp> = raw.iter().map(|r| r.2).collect();
-        let inverses = batch_invert(&cs);
+        let inverses = Fp::batch_invert(&cs);
         let lines: Vec<Line> = raw
             .iter()
             .zip(&inverses)
@@ -161,26 +161,6 @@ fn mul_by_line(f: &Fp2, u: &Fp, y: &Fp) -> Fp2 {
     let t1 = f.c1 * y;
     let t2 = (f.c0 + f.c1) * (u + y);
     Fp2::new(t0 - t1, t2 - t0 - t1)
-}
-
-/// Inverts every element with one field inversion (Montgomery's trick). Zeros stay zero.
-pub(crate) fn batch_invert(xs: &[Fp]) -> Vec<Fp> {
-    use subtle::ConditionallySelectable;
-    let mut prefix = Vec::with_capacity(xs.len());
-    let mut acc = Fp::ONE;
-    for x in xs {
-        prefix.push(acc);
-        acc *= Fp::conditional_select(x, &Fp::ONE, x.is_zero());
-    }
-    let mut inv = acc.invert();
-    let mut out = vec![Fp::ZERO; xs.len()];
-    for (i, x) in xs.iter().enumerate().rev() {
-        let zero = x.is_zero();
-        let safe = Fp::conditional_select(x, &Fp::ONE, zero);
-        out[i] = Fp::conditional_select(&(inv * prefix[i]), &Fp::ZERO, zero);
-        inv *= safe;
-    }
-    out
 }
 
 /// Wipes the intermediate coefficients.

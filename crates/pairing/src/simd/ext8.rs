@@ -116,31 +116,13 @@ impl Jac8 {
     #[inline]
     #[target_feature(enable = "avx512f,avx512ifma")]
     pub(crate) fn add_mixed_distinct(&self, o: &Aff8) -> Jac8 {
-        let z1z1 = self.z.square();
-        let u2 = o.x.mul(&z1z1);
-        let s2 = o.y.mul(&self.z.mul(&z1z1));
-        let h = u2.sub(&self.x);
-        let hh = h.square();
-        let i = hh.double().double();
-        let j = h.mul(&i);
-        let r = s2.sub(&self.y).double();
-        let v = self.x.mul(&i);
-        let x3 = r.square().sub(&j).sub(&v.double());
-        let y3 = r.mul(&v.sub(&x3)).sub(&self.y.mul(&j).double());
-        let z3 = self.z.add(&h).square().sub(&z1z1).sub(&hh);
-        let self_inf = self.z.is_zero();
-        let one = Fp2x8::one().c0;
+        let (sum, _, _) = self.add_with_line(&o.x, &o.y);
         let lifted = Jac8 {
             x: o.x,
             y: o.y,
-            z: one,
+            z: Fp2x8::one().c0,
         };
-        let mut out = Jac8 {
-            x: x3,
-            y: y3,
-            z: z3,
-        };
-        out = Jac8::select(&out, &lifted, self_inf);
+        let out = Jac8::select(&sum, &lifted, self.z.is_zero());
         Jac8::select(&out, self, o.infinity)
     }
 
