@@ -164,14 +164,13 @@ impl Acc {
         self.top += c as u64;
     }
 
-    /// acc += 2 * a * b (the doubled cross products of a square)
+    /// acc += 2 * other (a column's cross products, summed once and doubled once)
     #[inline(always)]
-    fn mac2(&mut self, a: u64, b: u64) {
-        let prod = (a as u128) * (b as u128);
-        self.top += (prod >> 127) as u64;
-        let (s, c) = self.low.overflowing_add(prod << 1);
+    fn add_doubled(&mut self, other: &Acc) {
+        let top = (other.top << 1) | (other.low >> 127) as u64;
+        let (s, c) = self.low.overflowing_add(other.low << 1);
         self.low = s;
-        self.top += c as u64;
+        self.top += top + c as u64;
     }
 
     #[inline(always)]
@@ -222,16 +221,18 @@ pub(crate) fn mont_mul<M: Modulus>(a: &Limbs, b: &Limbs) -> Limbs {
 }
 
 /// Montgomery squaring a^2 * 2^-1024 mod m: the same column scan, with each cross
-/// product a[j] a[i-j] (j < i - j) computed once and doubled. Not inlined, as
-/// [`mont_mul`].
+/// product a[j] a[i-j] (j < i - j) computed once, summed per column and doubled. Not
+/// inlined, as [`mont_mul`].
 #[inline(never)]
 pub(crate) fn mont_square<M: Modulus>(a: &Limbs) -> Limbs {
     let mut u = [0u64; N];
     let mut acc = Acc::ZERO;
     for i in 0..N {
+        let mut cross = Acc::ZERO;
         for j in 0..i.div_ceil(2) {
-            acc.mac2(a[j], a[i - j]);
+            cross.mac(a[j], a[i - j]);
         }
+        acc.add_doubled(&cross);
         if i % 2 == 0 {
             acc.mac(a[i / 2], a[i / 2]);
         }
@@ -246,9 +247,11 @@ pub(crate) fn mont_square<M: Modulus>(a: &Limbs) -> Limbs {
     for i in N..2 * N {
         let lo = i - N + 1;
         let hi = i.div_ceil(2); // j < i - j
+        let mut cross = Acc::ZERO;
         for j in lo..hi {
-            acc.mac2(a[j], a[i - j]);
+            cross.mac(a[j], a[i - j]);
         }
+        acc.add_doubled(&cross);
         if i % 2 == 0 {
             acc.mac(a[i / 2], a[i / 2]);
         }
