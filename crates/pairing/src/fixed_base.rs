@@ -32,8 +32,11 @@ use crate::simd::batch8::{vector_form, Limbs52};
 
 /// (x, y) pairs of points or (c0, c1) pairs of F_p2 values in vector form.
 #[cfg(target_arch = "x86_64")]
-fn vector_pairs(pairs: impl Iterator<Item = (crate::Fp, crate::Fp)>) -> Option<Vec<[Limbs52; 2]>> {
-    if !crate::simd::ifma_available() {
+fn vector_pairs(
+    wanted: bool,
+    pairs: impl Iterator<Item = (crate::Fp, crate::Fp)>,
+) -> Option<Vec<[Limbs52; 2]>> {
+    if !wanted || !crate::simd::ifma_available() {
         return None;
     }
     let flat: Vec<crate::Fp> = pairs.flat_map(|(a, b)| [a, b]).collect();
@@ -50,6 +53,11 @@ impl core::fmt::Debug for BaseTable {
 impl BaseTable {
     /// Builds the table for a public base of order q (about 20 ms; 3296 points).
     pub fn new(base: &AffinePoint) -> BaseTable {
+        BaseTable::build(base, true)
+    }
+
+    /// As [`BaseTable::new`]; `vector` false skips the vector-unit copy.
+    pub fn build(base: &AffinePoint, vector: bool) -> BaseTable {
         let mut jac = Vec::with_capacity(WINDOWS * ROW);
         let mut row_base = JacobianPoint::from(*base);
         for _ in 0..WINDOWS {
@@ -70,7 +78,7 @@ impl BaseTable {
             .collect();
         BaseTable {
             #[cfg(target_arch = "x86_64")]
-            vector: vector_pairs(affine.iter().map(|p| (p.x, p.y))),
+            vector: vector_pairs(vector, affine.iter().map(|p| (p.x, p.y))),
             rows,
         }
     }
@@ -136,7 +144,7 @@ impl GtTable {
         }
         GtTable {
             #[cfg(target_arch = "x86_64")]
-            vector: vector_pairs(rows.iter().flatten().map(|e| (e.c0, e.c1))),
+            vector: vector_pairs(true, rows.iter().flatten().map(|e| (e.c0, e.c1))),
             rows,
         }
     }

@@ -72,6 +72,12 @@ impl LineTable {
     /// Runs the Miller loop over `k` once, keeping each line's coefficients; constant
     /// time in `k`. About as costly as one plain pairing.
     pub fn new(k: &AffinePoint) -> LineTable {
+        LineTable::build(k, true)
+    }
+
+    /// As [`LineTable::new`]; `vector` false skips the vector-unit copy (for callers that
+    /// will not use it, such as the portable backend).
+    pub fn build(k: &AffinePoint, vector: bool) -> LineTable {
         let mut raw: Vec<(Fp, Fp, Fp)> = Vec::with_capacity(MILLER_DIGITS + 360);
         let neg_ky = -k.y;
         let mut t = JacobianPoint::from(*k);
@@ -97,7 +103,7 @@ impl LineTable {
             .collect();
         raw.zeroize_all();
         #[cfg(target_arch = "x86_64")]
-        let vector = crate::simd::ifma_available().then(|| {
+        let vector = (vector && crate::simd::ifma_available()).then(|| {
             let flat: Vec<Fp> = lines.iter().flat_map(|l: &Line| [l.a, l.b]).collect();
             crate::simd::batch8::vector_form(&flat)
         });

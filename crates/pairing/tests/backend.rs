@@ -194,6 +194,7 @@ fn vector_and_scalar_backends_agree_on_padded_batches() {
         CpuBackend::new(config(true)).unwrap(),
         CpuBackend::new(config(false)).unwrap(),
     );
+    assert_eq!((vector.name(), scalar.name()), ("cpu", "cpu-scalar"));
     for n in [5usize, 9, 17] {
         let mut jobs = pairing_jobs(&mut rng, n, &keys, true);
         for job in jobs.iter_mut().step_by(3) {

@@ -48,6 +48,9 @@ impl Default for CpuConfig {
 pub struct CpuBackend {
     pool: rayon::ThreadPool,
     threads: usize,
+    /// Whether the configuration asked for the vector unit (the backend's name).
+    vector_requested: bool,
+    /// Whether it is asked for and present.
     vector: bool,
     lines: TableCache<LineTable>,
     bases: TableCache<BaseTable>,
@@ -67,6 +70,7 @@ impl CpuBackend {
         Ok(CpuBackend {
             pool,
             threads,
+            vector_requested: config.vector,
             vector: config.vector && vector_unit(),
             lines: TableCache::new(config.line_table_budget_bytes),
             bases: TableCache::new(config.base_table_budget_bytes),
@@ -188,21 +192,26 @@ fn split_run<J, T: Copy + Default>(
         .collect()
 }
 
-fn build_lines(p: &AffinePoint) -> (LineTable, usize) {
-    let t = LineTable::new(p);
+fn build_lines(p: &AffinePoint, vector: bool) -> (LineTable, usize) {
+    let t = LineTable::build(p, vector);
     let bytes = t.memory_bytes();
     (t, bytes)
 }
 
-fn build_base(p: &AffinePoint) -> (BaseTable, usize) {
-    let t = BaseTable::new(p);
+fn build_base(p: &AffinePoint, vector: bool) -> (BaseTable, usize) {
+    let t = BaseTable::build(p, vector);
     let bytes = t.memory_bytes();
     (t, bytes)
 }
 
 impl PairingBackend for CpuBackend {
+    /// "cpu", or "cpu-scalar" when built without the vector unit: the registry's names.
     fn name(&self) -> &str {
-        "cpu"
+        if self.vector_requested {
+            "cpu"
+        } else {
+            "cpu-scalar"
+        }
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -244,7 +253,7 @@ impl PairingBackend for CpuBackend {
             Self::resolve(
                 &self.lines,
                 jobs.iter().filter_map(|j| j.table.map(|k| (k, j.fixed))),
-                build_lines,
+                |p| build_lines(p, self.vector),
             )
         });
         let chunk = self.chunk_len(jobs.len());
@@ -278,7 +287,7 @@ impl PairingBackend for CpuBackend {
             Self::resolve(
                 &self.bases,
                 jobs.iter().filter_map(|j| j.table.map(|k| (k, j.base))),
-                build_base,
+                |p| build_base(p, self.vector),
             )
         });
         let chunk = self.chunk_len(jobs.len());
@@ -331,11 +340,11 @@ impl PairingBackend for CpuBackend {
         key: TableKey,
         fixed: &AffinePoint,
     ) -> Result<(), BackendError> {
-        prepare(&self.lines, key, fixed, build_lines)
+        prepare(&self.lines, key, fixed, |p| build_lines(p, self.vector))
     }
 
     fn prepare_base_table(&self, key: TableKey, base: &AffinePoint) -> Result<(), BackendError> {
-        prepare(&self.bases, key, base, build_base)
+        prepare(&self.bases, key, base, |p| build_base(p, self.vector))
     }
 
     fn table_stats(&self) -> TableStats {
@@ -352,7 +361,7 @@ fn prepare<T>(
     cache: &TableCache<T>,
     key: TableKey,
     p: &AffinePoint,
-    build: fn(&AffinePoint) -> (T, usize),
+    build: impl Fn(&AffinePoint) -> (T, usize),
 ) -> Result<(), BackendError> {
     if cache.contains(&key) {
         return Ok(());
