@@ -5,7 +5,7 @@ use std::process::Command;
 #[test]
 fn demo_provisions_exchanges_and_reports_json() {
     let out = Command::new(env!("CARGO_BIN_EXE_sakke"))
-        .args(["demo", "--count", "3", "--json"])
+        .args(["demo", "--count", "9", "--json"])
         .output()
         .expect("run sakke");
     assert!(
@@ -14,7 +14,7 @@ fn demo_provisions_exchanges_and_reports_json() {
         String::from_utf8_lossy(&out.stderr)
     );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
-    assert_eq!(report["identities"], 3);
+    assert_eq!(report["identities"], 9);
     assert_eq!(report["all_ssvs_match"], true);
     let names: Vec<&str> = report["stages"]
         .as_array()
@@ -29,9 +29,12 @@ fn demo_provisions_exchanges_and_reports_json() {
             "issue rsk",
             "validate rsk",
             "encapsulate",
-            "decapsulate"
+            "decapsulate",
+            "encap batch",
+            "decap batch"
         ]
     );
+    assert_eq!(report["backend"], "cpu");
     assert_eq!(report["kms_public_key"].as_str().unwrap().len(), 2 * 257);
 }
 
