@@ -49,20 +49,34 @@ pub fn decapsulate_batch(
     backend: &dyn PairingBackend,
     items: &[DecapItem<'_>],
 ) -> BatchOutcome<Ssv> {
-    match decapsulate_on(backend, items) {
+    outcome(decapsulate_on(backend, items), || {
+        items
+            .iter()
+            .map(|it| decapsulate_with(it.encapsulated, it.key))
+            .collect()
+    })
+}
+
+/// The outcome of a batch: the backend's results, or, if the whole batch failed there,
+/// every item computed on the CPU and counted as retried.
+fn outcome<T>(
+    on_backend: Result<(Vec<Result<T, SakkeError>>, usize), BackendError>,
+    on_cpu: impl FnOnce() -> Vec<Result<T, SakkeError>>,
+) -> BatchOutcome<T> {
+    match on_backend {
         Ok((results, retried)) => BatchOutcome {
             results,
             retried,
             backend_error: None,
         },
-        Err(err) => BatchOutcome {
-            results: items
-                .iter()
-                .map(|it| decapsulate_with(it.encapsulated, it.key))
-                .collect(),
-            retried: items.len(),
-            backend_error: Some(err),
-        },
+        Err(err) => {
+            let results = on_cpu();
+            BatchOutcome {
+                retried: results.len(),
+                results,
+                backend_error: Some(err),
+            }
+        }
     }
 }
 
@@ -141,21 +155,12 @@ pub fn encapsulate_batch(
     backend: &dyn PairingBackend,
     items: &[EncapItem<'_>],
 ) -> BatchOutcome<EncapsulatedData> {
-    match encapsulate_on(backend, items) {
-        Ok((results, retried)) => BatchOutcome {
-            results,
-            retried,
-            backend_error: None,
-        },
-        Err(err) => BatchOutcome {
-            results: items
-                .iter()
-                .map(|it| Ok(encapsulate_to(it.ssv, it.to)))
-                .collect(),
-            retried: items.len(),
-            backend_error: Some(err),
-        },
-    }
+    outcome(encapsulate_on(backend, items), || {
+        items
+            .iter()
+            .map(|it| Ok(encapsulate_to(it.ssv, it.to)))
+            .collect()
+    })
 }
 
 type Encapsulated = (Vec<Result<EncapsulatedData, SakkeError>>, usize);

@@ -96,6 +96,8 @@ fn batches_equal_single_items() {
 struct Faulty {
     inner: CpuBackend,
     corrupted: AtomicUsize,
+    /// Fail every scalar-multiplication batch as a whole, like a device that went away.
+    offline: bool,
 }
 
 impl PairingBackend for Faulty {
@@ -117,6 +119,12 @@ impl PairingBackend for Faulty {
         Ok(out)
     }
     fn scalar_mul_batch(&self, jobs: &[ScalarMulJob]) -> BatchResult<AffinePoint> {
+        if self.offline {
+            return Err(pairing::backend::BackendError::Device {
+                backend: "faulty".into(),
+                message: "link down".into(),
+            });
+        }
         let mut out = self.inner.scalar_mul_batch(jobs)?;
         if let Some(Ok(p)) = out.get_mut(4) {
             *p = p.neg();
@@ -155,6 +163,7 @@ fn a_corrupted_result_is_retried_on_the_cpu_and_counted() {
     let faulty = Faulty {
         inner: CpuBackend::new(CpuConfig::default()).unwrap(),
         corrupted: AtomicUsize::new(0),
+        offline: false,
     };
     let ssvs: Vec<Ssv> = (0..7).map(ssv).collect();
     let eds: Vec<EncapsulatedData> = (0..7)
@@ -173,4 +182,44 @@ fn a_corrupted_result_is_retried_on_the_cpu_and_counted() {
     }
     assert_eq!(out.retried, 2);
     assert!(out.backend_error.is_none());
+}
+
+#[test]
+fn a_failed_batch_runs_on_the_cpu_and_says_so() {
+    let u = users();
+    let offline = Faulty {
+        inner: CpuBackend::new(CpuConfig::default()).unwrap(),
+        corrupted: AtomicUsize::new(0),
+        offline: true,
+    };
+    let ssvs: Vec<Ssv> = (0..5).map(ssv).collect();
+    let eds: Vec<EncapsulatedData> = (0..5)
+        .map(|i| encapsulate_to(&ssvs[i], &u.recipients[i % 3]))
+        .collect();
+    let items: Vec<DecapItem> = (0..5)
+        .map(|i| DecapItem {
+            encapsulated: &eds[i],
+            key: &u.receivers[i % 3],
+        })
+        .collect();
+    let out = decapsulate_batch(&offline, &items);
+    assert!(matches!(
+        out.backend_error,
+        Some(pairing::backend::BackendError::Device { .. })
+    ));
+    assert_eq!(out.retried, 5);
+    for (i, result) in out.results.iter().enumerate() {
+        assert_eq!(result.as_ref().unwrap(), &ssvs[i]);
+    }
+    let items: Vec<EncapItem> = (0..5)
+        .map(|i| EncapItem {
+            ssv: &ssvs[i],
+            to: &u.recipients[i % 3],
+        })
+        .collect();
+    let out = encapsulate_batch(&offline, &items);
+    assert_eq!(out.retried, 5);
+    for (result, ed) in out.results.iter().zip(&eds) {
+        assert_eq!(result.as_ref().unwrap(), ed);
+    }
 }

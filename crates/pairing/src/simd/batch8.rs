@@ -48,6 +48,17 @@ fn unload(v: &Fp8) -> [Fp; 8] {
     v.to_canonical().map(|l| Fp::from_canonical(&l))
 }
 
+/// Runs `group` over the jobs eight at a time (the last group padded by repeating its
+/// first job) and returns one result per job, in order.
+fn in_groups<J: Copy, T>(jobs: &[J], group: impl Fn(&[J; 8]) -> [T; 8]) -> Vec<T> {
+    let mut out = Vec::with_capacity(jobs.len() + 8);
+    for g in super::lanes(jobs) {
+        out.extend(group(&g));
+    }
+    out.truncate(jobs.len());
+    out
+}
+
 /// a x + b for line `s` of each lane's table; lines are stored as (a, b) pairs.
 #[inline]
 #[target_feature(enable = "avx512f,avx512ifma")]
@@ -89,17 +100,14 @@ fn tabled_group(tables: [&[Limbs52]; 8], at: &[AffinePoint; 8]) -> [Fp2; 8] {
 
 /// f^4 of <K, R> for every (table of K, R); None for tables built without a vector form.
 pub(crate) fn tabled_pairings(jobs: &[(&LineTable, AffinePoint)]) -> Option<Vec<Fp2>> {
-    let vectors: Option<Vec<&[Limbs52]>> = jobs.iter().map(|(t, _)| t.vector_lines()).collect();
-    let vectors = vectors?;
-    let mut out = Vec::with_capacity(jobs.len() + 8);
-    for (tables, points) in
-        super::lanes(&vectors).zip(super::lanes(&jobs.iter().map(|j| j.1).collect::<Vec<_>>()))
-    {
-        // SAFETY: vector forms exist only when the features were detected.
-        out.extend(unsafe { tabled_group(tables, &points) });
-    }
-    out.truncate(jobs.len());
-    Some(out)
+    let vectors: Option<Vec<(&[Limbs52], AffinePoint)>> = jobs
+        .iter()
+        .map(|(t, at)| t.vector_lines().map(|v| (v, *at)))
+        .collect();
+    // SAFETY: vector forms exist only when the features were detected.
+    Some(in_groups(&vectors?, |g| unsafe {
+        tabled_group(g.map(|j| j.0), &g.map(|j| j.1))
+    }))
 }
 
 /// Per-lane digit vectors and sign masks for one window.
@@ -154,15 +162,10 @@ pub(crate) fn base_muls(jobs: &[(&BaseTable, Scalar)]) -> Option<Vec<JacobianPoi
     if jobs.iter().any(|(t, _)| t.vector_rows().is_none()) {
         return None;
     }
-    let tables: Vec<&BaseTable> = jobs.iter().map(|j| j.0).collect();
-    let scalars: Vec<Scalar> = jobs.iter().map(|j| j.1).collect();
-    let mut out = Vec::with_capacity(jobs.len() + 8);
-    for (t, k) in super::lanes(&tables).zip(super::lanes(&scalars)) {
-        // SAFETY: vector forms exist only when the features were detected.
-        out.extend(unsafe { base_group(t, &k) });
-    }
-    out.truncate(jobs.len());
-    Some(out)
+    // SAFETY: vector forms exist only when the features were detected.
+    Some(in_groups(jobs, |g| unsafe {
+        base_group(g.map(|j| j.0), &g.map(|j| j.1))
+    }))
 }
 
 /// g^k for eight exponents from the shared table (entries broadcast, chosen per lane).
@@ -196,13 +199,8 @@ fn gt_group(table: &GtTable, rows: &[[Limbs52; 2]], exps: &[Scalar; 8]) -> [Fp2;
 /// g^k (unnormalised) for every exponent; None without a vector form of the table.
 pub(crate) fn gt_pows(table: &GtTable, exps: &[Scalar]) -> Option<Vec<Fp2>> {
     let rows = table.vector_rows()?;
-    let mut out = Vec::with_capacity(exps.len() + 8);
-    for group in super::lanes(exps) {
-        // SAFETY: vector forms exist only when the features were detected.
-        out.extend(unsafe { gt_group(table, rows, &group) });
-    }
-    out.truncate(exps.len());
-    Some(out)
+    // SAFETY: vector forms exist only when the features were detected.
+    Some(in_groups(exps, |g| unsafe { gt_group(table, rows, g) }))
 }
 
 /// f^4 for eight plain pairings <K_k, R_k>: the projective Miller loop of `miller.rs`
@@ -251,13 +249,10 @@ pub(crate) fn plain_pairings(jobs: &[(AffinePoint, AffinePoint)]) -> Option<Vec<
     if !super::ifma_available() {
         return None;
     }
-    let mut out = Vec::with_capacity(jobs.len() + 8);
-    for group in super::lanes(jobs) {
-        // SAFETY: the features were detected above.
-        out.extend(unsafe { plain_group(&group.map(|j| j.0), &group.map(|j| j.1)) });
-    }
-    out.truncate(jobs.len());
-    Some(out)
+    // SAFETY: the features were detected above.
+    Some(in_groups(jobs, |g| unsafe {
+        plain_group(&g.map(|j| j.0), &g.map(|j| j.1))
+    }))
 }
 
 /// [k_l]B_l for eight bases without tables: signed 5-bit windows over [1..16]B per
@@ -308,11 +303,8 @@ pub(crate) fn window_muls(jobs: &[(AffinePoint, Scalar)]) -> Option<Vec<Jacobian
     if !super::ifma_available() {
         return None;
     }
-    let mut out = Vec::with_capacity(jobs.len() + 8);
-    for group in super::lanes(jobs) {
-        // SAFETY: the features were detected above.
-        out.extend(unsafe { window_group(&group.map(|j| j.0), &group.map(|j| j.1)) });
-    }
-    out.truncate(jobs.len());
-    Some(out)
+    // SAFETY: the features were detected above.
+    Some(in_groups(jobs, |g| unsafe {
+        window_group(&g.map(|j| j.0), &g.map(|j| j.1))
+    }))
 }
