@@ -221,3 +221,43 @@ fn vector_and_scalar_backends_agree_on_padded_batches() {
         );
     }
 }
+
+/// TEST on the backend: equal where the expected point is the product, unequal where it
+/// is its negative or another point, on both CPU backends and with and without tables.
+#[test]
+fn scalar_mul_eq_batch_is_test() {
+    let mut rng = StdRng::seed_from_u64(17);
+    let bases: Vec<AffinePoint> = (0..2).map(|_| random_point(&mut rng)).collect();
+    for vector in [true, false] {
+        let cpu = CpuBackend::new(CpuConfig {
+            threads: 2,
+            vector,
+            ..CpuConfig::default()
+        })
+        .unwrap();
+        cpu.prepare_base_table(TableKey([3; 32]), &bases[0])
+            .unwrap();
+        let jobs: Vec<ScalarMulJob> = (0..13)
+            .map(|i| ScalarMulJob {
+                base: bases[i % 2],
+                table: (i % 2 == 0).then_some(TableKey([3; 32])),
+                scalar: random_scalar(&mut rng),
+            })
+            .collect();
+        let mut expected: Vec<AffinePoint> = jobs
+            .iter()
+            .map(|j| JacobianPoint::from(j.base).mul(&j.scalar).to_affine())
+            .collect();
+        expected[3] = expected[3].neg();
+        expected[8] = bases[0];
+        let got: Vec<bool> = cpu
+            .scalar_mul_eq_batch(&jobs, &expected)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.unwrap())
+            .collect();
+        let want: Vec<bool> = (0..13).map(|i| i != 3 && i != 8).collect();
+        assert_eq!(got, want, "vector = {vector}");
+        assert!(cpu.scalar_mul_eq_batch(&jobs, &expected[1..]).is_err());
+    }
+}

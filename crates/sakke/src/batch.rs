@@ -8,7 +8,6 @@
 
 use pairing::backend::{BackendError, PairingBackend, PairingJob, ScalarMulJob};
 use pairing::Scalar;
-use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::hash::pairing_mask;
@@ -122,7 +121,8 @@ fn decapsulate_on(
             scalar: r,
         });
     }
-    let tests = backend.scalar_mul_batch(&test_jobs);
+    let expected: Vec<_> = items.iter().map(|it| *it.encapsulated.point()).collect();
+    let tests = backend.scalar_mul_eq_batch(&test_jobs, &expected);
     for job in test_jobs.iter_mut() {
         job.zeroize();
     }
@@ -133,17 +133,11 @@ fn decapsulate_on(
         .iter()
         .zip(ssvs)
         .zip(&tests)
-        .map(|((it, ssv), test)| {
-            let passed = match (&ssv, test) {
-                (Some(_), Ok(test)) => bool::from(test.ct_eq(it.encapsulated.point())),
-                _ => false,
-            };
-            match ssv {
-                Some(ssv) if passed => Ok(ssv),
-                _ => {
-                    retried += 1;
-                    decapsulate_with(it.encapsulated, it.key)
-                }
+        .map(|((it, ssv), passed)| match ssv {
+            Some(ssv) if matches!(passed, Ok(true)) => Ok(ssv),
+            _ => {
+                retried += 1;
+                decapsulate_with(it.encapsulated, it.key)
             }
         })
         .collect();

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
+use subtle::ConstantTimeEq;
 
 use super::cache::TableCache;
 use super::{
@@ -93,6 +94,43 @@ impl CpuBackend {
     /// inversions, and the items all cost the same, so nothing is lost to imbalance.
     fn chunk_len(&self, n: usize) -> usize {
         n.div_ceil(self.threads).max(1)
+    }
+
+    /// [scalar]base for every job in Jacobian form, chunk by chunk across the pool, each
+    /// chunk's points handed to `finish` with the index of the chunk's first job.
+    fn scalar_muls<T: Send>(
+        &self,
+        jobs: &[ScalarMulJob],
+        finish: impl Fn(usize, Vec<JacobianPoint>) -> Vec<T> + Sync,
+    ) -> Vec<T> {
+        let tables = self.pool.install(|| {
+            Self::resolve(
+                &self.bases,
+                jobs.iter().filter_map(|j| j.table.map(|k| (k, j.base))),
+                |p| build_base(p, self.vector),
+            )
+        });
+        let chunk_len = self.chunk_len(jobs.len());
+        self.pool.install(|| {
+            jobs.par_chunks(chunk_len)
+                .enumerate()
+                .flat_map_iter(|(i, chunk)| {
+                    let table_of = |job: &ScalarMulJob| job.table.and_then(|k| tables.get(&k));
+                    let jac: Vec<JacobianPoint> = split_run(
+                        chunk,
+                        self.vector,
+                        |job| table_of(job).is_some(),
+                        |picked| vector_base_muls(picked, &table_of),
+                        vector_window_muls,
+                        |job| match table_of(job) {
+                            Some(table) => table.mul(&job.scalar),
+                            None => JacobianPoint::from(job.base).mul(&job.scalar),
+                        },
+                    );
+                    finish(i * chunk_len, jac)
+                })
+                .collect()
+        })
     }
 
     /// The resident table for `key`; built now if the key occurs at least twice in this
@@ -283,36 +321,30 @@ impl PairingBackend for CpuBackend {
     }
 
     fn scalar_mul_batch(&self, jobs: &[ScalarMulJob]) -> BatchResult<AffinePoint> {
-        let tables = self.pool.install(|| {
-            Self::resolve(
-                &self.bases,
-                jobs.iter().filter_map(|j| j.table.map(|k| (k, j.base))),
-                |p| build_base(p, self.vector),
-            )
-        });
-        let chunk = self.chunk_len(jobs.len());
-        let points: Vec<AffinePoint> = self.pool.install(|| {
-            jobs.par_chunks(chunk)
-                .flat_map_iter(|chunk| {
-                    let table_of = |job: &ScalarMulJob| job.table.and_then(|k| tables.get(&k));
-                    let jac: Vec<JacobianPoint> = split_run(
-                        chunk,
-                        self.vector,
-                        |job| table_of(job).is_some(),
-                        |picked| vector_base_muls(picked, &table_of),
-                        vector_window_muls,
-                        |job| match table_of(job) {
-                            Some(table) => table.mul(&job.scalar),
-                            None => JacobianPoint::from(job.base).mul(&job.scalar),
-                        },
-                    );
-                    JacobianPoint::batch_to_affine(&jac)
-                })
-                .collect()
-        });
+        let points = self.scalar_muls(jobs, |_, jac| JacobianPoint::batch_to_affine(&jac));
         Ok(points.into_iter().map(Ok).collect())
     }
 
+    /// Compares in Jacobian coordinates: no inversion at all.
+    fn scalar_mul_eq_batch(
+        &self,
+        jobs: &[ScalarMulJob],
+        expected: &[AffinePoint],
+    ) -> BatchResult<bool> {
+        if jobs.len() != expected.len() {
+            return Err(BackendError::LengthMismatch {
+                left: jobs.len(),
+                right: expected.len(),
+            });
+        }
+        let equal = self.scalar_muls(jobs, |start, jac| {
+            jac.iter()
+                .zip(&expected[start..])
+                .map(|(p, e)| bool::from(p.ct_eq(&JacobianPoint::from(*e))))
+                .collect()
+        });
+        Ok(equal.into_iter().map(Ok).collect())
+    }
     fn gt_pow_batch(&self, exponents: &[Scalar]) -> BatchResult<PfValue> {
         let table = gt_table();
         let chunk = self.chunk_len(exponents.len());

@@ -103,6 +103,28 @@ pub trait PairingBackend: Send + Sync {
     /// [scalar]base for each job, in affine form.
     fn scalar_mul_batch(&self, jobs: &[ScalarMulJob]) -> BatchResult<AffinePoint>;
 
+    /// Whether [scalar]base equals `expected[i]` for each job: RFC 6508's TEST, run where
+    /// the multiplications are. The default multiplies and compares; a backend may compare
+    /// without normalising its results (the CPU backend saves an inversion per chunk).
+    fn scalar_mul_eq_batch(
+        &self,
+        jobs: &[ScalarMulJob],
+        expected: &[AffinePoint],
+    ) -> BatchResult<bool> {
+        if jobs.len() != expected.len() {
+            return Err(BackendError::LengthMismatch {
+                left: jobs.len(),
+                right: expected.len(),
+            });
+        }
+        let points = self.scalar_mul_batch(jobs)?;
+        Ok(points
+            .into_iter()
+            .zip(expected)
+            .map(|(p, e)| p.map(|p| bool::from(subtle::ConstantTimeEq::ct_eq(&p, e))))
+            .collect())
+    }
+
     /// g^k for the fixed g = <P, P> (RFC 6509), for each exponent.
     fn gt_pow_batch(&self, exponents: &[Scalar]) -> BatchResult<PfValue>;
 
