@@ -45,6 +45,12 @@ impl UtcTime {
         }
     }
 
+    /// "YYYY-MM-DD", as results files are named.
+    pub fn day(self) -> String {
+        let d = self.date();
+        format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
+    }
+
     fn date(self) -> CivilDate {
         civil_from_days(self.0.div_euclid(86_400))
     }
@@ -126,6 +132,8 @@ mod tests {
         let t: UtcTime = "2026-11-22T16:24:38Z".parse().unwrap();
         assert_eq!(t.unix(), 1_795_364_678);
         assert_eq!(t.to_string(), "2026-11-22T16:24:38Z");
+        assert_eq!(t.day(), "2026-11-22");
+        assert_eq!(UtcTime::from_unix(-1).to_string(), "1969-12-31T23:59:59Z");
         assert_eq!("1795364678".parse::<UtcTime>().unwrap(), t);
         assert_eq!(t.period().unwrap().to_string(), "2026-11");
         for bad in [

@@ -1,7 +1,6 @@
 //! `sakke bench`: the same workloads on every backend, at several batch sizes and thread
 //! counts, checked, timed, and written to bench-results/ as JSON and an SVG plot.
 
-mod date;
 mod machine;
 mod measure;
 mod report;
@@ -20,7 +19,7 @@ use pairing::AffinePoint;
 use zeroize::Zeroize;
 
 use crate::output::progress;
-use date::UtcTime;
+use crate::time::UtcTime;
 use machine::{Build, Machine};
 use report::{BackendEntry, Cell, Report, Settings, TableFigures, WorkloadInfo};
 use untabled::Untabled;
@@ -247,7 +246,7 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<()> {
     command.extend(std::env::args().skip(1).map(|a| shell_quote(&a)));
     let report = Report {
         schema: report::SCHEMA,
-        timestamp: started.rfc3339(),
+        timestamp: started.to_string(),
         command: command.join(" "),
         notes,
         machine,
@@ -274,7 +273,7 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<()> {
 
     let base = format!(
         "{}-{}-{}",
-        started.date(),
+        started.day(),
         machine::file_name_safe(&report.machine.host),
         chosen.join("+")
     );
