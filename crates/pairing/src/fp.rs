@@ -134,9 +134,21 @@ impl Fp {
         out
     }
 
-    /// The inverse by Fermat's little theorem, a^(p-2): constant time, since the exponent
-    /// is public. Zero maps to zero.
+    /// The inverse, in constant time (safegcd); zero maps to zero.
     pub fn invert(&self) -> Fp {
+        // self holds aR; safegcd inverts that integer, giving a^-1 R^-1, and one
+        // multiplication by R^3 (with its 1/R) brings it to a^-1 R.
+        const R3: Limbs = arith::pow2_mod(3072, &params::P);
+        let p_inv62 = PMod::INV.wrapping_neg() & (u64::MAX >> 2);
+        match crate::safegcd::invert(&self.0, &params::P, p_inv62) {
+            Some(inv) => Fp(arith::mont_mul::<PMod>(&inv, &R3)),
+            None => self.invert_fermat(),
+        }
+    }
+
+    /// The inverse by Fermat's little theorem, a^(p-2): the slow, obviously right way,
+    /// kept as a second opinion for tests.
+    pub fn invert_fermat(&self) -> Fp {
         self.pow_vartime(&params::P_MINUS_2)
     }
 }

@@ -25,6 +25,7 @@ mod params;
 mod pf;
 mod point;
 mod precomp;
+mod safegcd;
 mod scalar;
 #[cfg(target_arch = "x86_64")]
 pub mod simd;

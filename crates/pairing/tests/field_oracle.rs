@@ -653,3 +653,21 @@ fn pf_from_bytes_rejects_non_canonical() {
     assert_eq!(pf_big(&pf(&v)), v);
     assert_eq!(pf(&v).to_bytes(), be128(&v));
 }
+
+/// The constant-time safegcd inversion against Fermat's a^(p-2) on many random values
+/// and on shapes that stress the step count (powers of two, all-ones, tiny and huge).
+#[test]
+fn safegcd_inversion_agrees_with_fermat() {
+    let mut rng = StdRng::seed_from_u64(0x5afe);
+    let mut values: Vec<BigUint> = (0..2000).map(|_| random_fp_big(&mut rng)).collect();
+    for k in (0..1024).step_by(7) {
+        values.push((BigUint::from(1u32) << k) % p());
+        values.push(((BigUint::from(1u32) << k) - 1u32) % p());
+    }
+    values.extend(edge_values());
+    values.push(p() - 3u32);
+    for v in &values {
+        let x = fp(v);
+        assert_eq!(x.invert(), x.invert_fermat(), "v = {v:x}");
+    }
+}
