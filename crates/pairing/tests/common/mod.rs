@@ -2,6 +2,8 @@
 //! the RFC 6508 section 3.2 affine pseudocode.
 #![allow(dead_code)]
 
+pub mod points;
+
 use num_bigint::{BigInt, BigUint, Sign};
 use num_traits::{One, Zero};
 use pairing::{AffinePoint, Fp, PfValue, Scalar};
