@@ -8,7 +8,7 @@ use sakke::{
 use serde_json::Value;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::{parse_request, sakke_error, KeyCache, LineError, LineResult};
+use super::{merge_results, parse_request, sakke_error, KeyCache, LineError, LineResult};
 
 const FIELDS: [&str; 4] = ["kms_public_key", "identity", "rsk", "encapsulated"];
 
@@ -86,20 +86,9 @@ pub fn decapsulate_chunk(
         })
         .collect();
     let outcome = decapsulate_batch(backend, &items);
-    let mut ssvs = outcome.results.into_iter();
-    let results = parsed
-        .into_iter()
-        .map(|(id, work)| {
-            let outcome = work.and_then(|_| match ssvs.next() {
-                Some(Ok(ssv)) => Ok(vec![("ssv", Zeroizing::new(hex::encode(ssv.as_bytes())))]),
-                Some(Err(e)) => Err(sakke_error("encapsulated", e)),
-                None => Err(LineError::new(
-                    "internal",
-                    "backend returned too few results",
-                )),
-            });
-            LineResult { id, outcome }
-        })
-        .collect();
-    (results, outcome.retried)
+    let retried = outcome.retried;
+    let results = merge_results(parsed, outcome.results, "encapsulated", |_, ssv| {
+        vec![("ssv", Zeroizing::new(hex::encode(ssv.as_bytes())))]
+    });
+    (results, retried)
 }

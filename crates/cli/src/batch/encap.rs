@@ -7,7 +7,7 @@ use sakke::{
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::{parse_request, sakke_error, KeyCache, LineError, LineResult};
+use super::{merge_results, parse_request, sakke_error, KeyCache, LineError, LineResult};
 
 /// The bytes a recipient key is built from: (Z, identity). Public.
 #[derive(PartialEq, Eq, Hash)]
@@ -77,23 +77,12 @@ pub fn encapsulate_chunk(
         })
         .collect();
     let outcome = encapsulate_batch(backend, &items);
-    let mut eds = outcome.results.into_iter();
-    let results = parsed
-        .into_iter()
-        .map(|(id, work)| {
-            let outcome = work.and_then(|w| match eds.next() {
-                Some(Ok(ed)) => Ok(vec![
-                    ("ssv", Zeroizing::new(hex::encode(w.ssv.as_bytes()))),
-                    ("encapsulated", Zeroizing::new(hex::encode(ed.to_bytes()))),
-                ]),
-                Some(Err(e)) => Err(sakke_error("identity", e)),
-                None => Err(LineError::new(
-                    "internal",
-                    "backend returned too few results",
-                )),
-            });
-            LineResult { id, outcome }
-        })
-        .collect();
-    (results, outcome.retried)
+    let retried = outcome.retried;
+    let results = merge_results(parsed, outcome.results, "identity", |w, ed| {
+        vec![
+            ("ssv", Zeroizing::new(hex::encode(w.ssv.as_bytes()))),
+            ("encapsulated", Zeroizing::new(hex::encode(ed.to_bytes()))),
+        ]
+    });
+    (results, retried)
 }

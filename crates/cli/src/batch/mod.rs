@@ -46,7 +46,7 @@ impl LineError {
 /// One output line: the request's id, then either result fields (in order) or an error.
 pub struct LineResult {
     pub id: Value,
-    pub outcome: Result<Vec<(&'static str, Zeroizing<String>)>, LineError>,
+    pub outcome: Result<Fields, LineError>,
 }
 
 impl LineResult {
@@ -192,6 +192,35 @@ impl<K: Eq + Hash, V> KeyCache<K, V> {
     pub fn len(&self) -> usize {
         self.slots.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
+}
+
+/// Output fields of a successful line, in order.
+pub type Fields = Vec<(&'static str, Zeroizing<String>)>;
+
+/// Puts a chunk back together after its parsed lines went to the backend as one batch:
+/// `results` holds one entry per line that parsed, in order; lines that did not parse
+/// keep their error. `error_field` names the field a SAKKE failure is reported against.
+pub fn merge_results<W, T>(
+    parsed: Vec<(Value, Result<W, LineError>)>,
+    results: Vec<Result<T, sakke::SakkeError>>,
+    error_field: &'static str,
+    fields: impl Fn(&W, T) -> Fields,
+) -> Vec<LineResult> {
+    let mut results = results.into_iter();
+    parsed
+        .into_iter()
+        .map(|(id, work)| {
+            let outcome = work.and_then(|w| match results.next() {
+                Some(Ok(value)) => Ok(fields(&w, value)),
+                Some(Err(e)) => Err(sakke_error(error_field, e)),
+                None => Err(LineError::new(
+                    "internal",
+                    "backend returned too few results",
+                )),
+            });
+            LineResult { id, outcome }
+        })
+        .collect()
 }
 
 /// Maps a SAKKE error to a line error whose kind names the field it came from.

@@ -271,12 +271,7 @@ impl PairingBackend for CpuBackend {
     }
 
     fn modmul_batch(&self, a: &[Fp], b: &[Fp]) -> Result<Vec<Fp>, BackendError> {
-        if a.len() != b.len() {
-            return Err(BackendError::LengthMismatch {
-                left: a.len(),
-                right: b.len(),
-            });
-        }
+        super::same_length(a, b)?;
         let chunk = self.chunk_len(a.len());
         Ok(self.pool.install(|| {
             a.par_chunks(chunk)
@@ -331,12 +326,7 @@ impl PairingBackend for CpuBackend {
         jobs: &[ScalarMulJob],
         expected: &[AffinePoint],
     ) -> BatchResult<bool> {
-        if jobs.len() != expected.len() {
-            return Err(BackendError::LengthMismatch {
-                left: jobs.len(),
-                right: expected.len(),
-            });
-        }
+        super::same_length(jobs, expected)?;
         let equal = self.scalar_muls(jobs, |start, jac| {
             jac.iter()
                 .zip(&expected[start..])

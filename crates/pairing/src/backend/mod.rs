@@ -67,6 +67,18 @@ pub enum ItemError {
     Device(String),
 }
 
+/// Err unless the two slices a batch pairs up have the same length.
+pub fn same_length<A, B>(left: &[A], right: &[B]) -> Result<(), BackendError> {
+    if left.len() == right.len() {
+        Ok(())
+    } else {
+        Err(BackendError::LengthMismatch {
+            left: left.len(),
+            right: right.len(),
+        })
+    }
+}
+
 /// Each item's result, or the batch's failure.
 pub type BatchResult<T> = Result<Vec<Result<T, ItemError>>, BackendError>;
 
@@ -111,12 +123,7 @@ pub trait PairingBackend: Send + Sync {
         jobs: &[ScalarMulJob],
         expected: &[AffinePoint],
     ) -> BatchResult<bool> {
-        if jobs.len() != expected.len() {
-            return Err(BackendError::LengthMismatch {
-                left: jobs.len(),
-                right: expected.len(),
-            });
-        }
+        same_length(jobs, expected)?;
         let points = self.scalar_mul_batch(jobs)?;
         Ok(points
             .into_iter()

@@ -48,6 +48,24 @@ fn unload(v: &Fp8) -> [Fp; 8] {
     v.to_canonical().map(|l| Fp::from_canonical(&l))
 }
 
+/// The eight lanes as scalar F_p2 values.
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn unload_fp2(v: &Fp2x8) -> [Fp2; 8] {
+    let (c0, c1) = (unload(&v.c0), unload(&v.c1));
+    core::array::from_fn(|k| Fp2::new(c0[k], c1[k]))
+}
+
+/// The eight lanes as scalar Jacobian points.
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn unload_jacobian(p: &Jac8) -> [JacobianPoint; 8] {
+    let (xs, ys, zs) = (unload(&p.x), unload(&p.y), unload(&p.z));
+    core::array::from_fn(|k| JacobianPoint {
+        x: xs[k],
+        y: ys[k],
+        z: zs[k],
+    })
+}
+
 /// Runs `group` over the jobs eight at a time (the last group padded by repeating its
 /// first job) and returns one result per job, in order.
 fn in_groups<J: Copy, T>(jobs: &[J], group: impl Fn(&[J; 8]) -> [T; 8]) -> Vec<T> {
@@ -93,9 +111,7 @@ fn tabled_group(tables: [&[Limbs52]; 8], at: &[AffinePoint; 8]) -> [Fp2; 8] {
         }
     }
     let f4 = f.square().square();
-    let c0 = unload(&f4.c0);
-    let c1 = unload(&f4.c1);
-    core::array::from_fn(|k| Fp2::new(c0[k], c1[k]))
+    unload_fp2(&f4)
 }
 
 /// f^4 of <K, R> for every (table of K, R); None for tables built without a vector form.
@@ -147,14 +163,7 @@ fn base_group(tables: [&BaseTable; 8], scalars: &[Scalar; 8]) -> [JacobianPoint;
         let infinity = _mm512_cmpeq_epi64_mask(abs, _mm512_setzero_si512());
         acc = acc.add_mixed_distinct(&Aff8 { x, y, infinity });
     }
-    let xs = unload(&acc.x);
-    let ys = unload(&acc.y);
-    let zs = unload(&acc.z);
-    core::array::from_fn(|k| JacobianPoint {
-        x: xs[k],
-        y: ys[k],
-        z: zs[k],
-    })
+    unload_jacobian(&acc)
 }
 
 /// [k]B for every (table of B, k); None for tables built without a vector form.
@@ -191,9 +200,7 @@ fn gt_group(table: &GtTable, rows: &[[Limbs52; 2]], exps: &[Scalar; 8]) -> [Fp2;
         pick = Fp2x8::select(&pick, &pick.conjugate(), neg);
         acc = acc.mul(&pick);
     }
-    let c0 = unload(&acc.c0);
-    let c1 = unload(&acc.c1);
-    core::array::from_fn(|k| Fp2::new(c0[k], c1[k]))
+    unload_fp2(&acc)
 }
 
 /// g^k (unnormalised) for every exponent; None without a vector form of the table.
@@ -239,9 +246,7 @@ fn plain_group(fixed: &[AffinePoint; 8], at: &[AffinePoint; 8]) -> [Fp2; 8] {
         });
     }
     let f4 = f.square().square();
-    let c0 = unload(&f4.c0);
-    let c1 = unload(&f4.c1);
-    core::array::from_fn(|k| Fp2::new(c0[k], c1[k]))
+    unload_fp2(&f4)
 }
 
 /// f^4 of <K, R> for every (K, R), without tables; None without the vector unit.
@@ -288,14 +293,7 @@ fn window_group(bases: &[AffinePoint; 8], scalars: &[Scalar; 8]) -> [JacobianPoi
         pick.y = Fp8::select(&pick.y, &pick.y.neg(), neg);
         acc = acc.add_distinct(&pick);
     }
-    let xs = unload(&acc.x);
-    let ys = unload(&acc.y);
-    let zs = unload(&acc.z);
-    core::array::from_fn(|k| JacobianPoint {
-        x: xs[k],
-        y: ys[k],
-        z: zs[k],
-    })
+    unload_jacobian(&acc)
 }
 
 /// [k]B for every (B, k) without tables; None without the vector unit.
