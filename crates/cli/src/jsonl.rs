@@ -1,14 +1,14 @@
 //! JSON Lines plumbing for the batch commands: reading lines with a length cap (a
 //! runaway line must cost one error result, not all memory), `-` for stdin / stdout,
-//! and result files that are private because they hold secrets.
+//! and result files written through [`OutputFile`] because they hold secrets.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Stdout, Write};
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
-use crate::private_file::create_private;
+use crate::output_file::{OutputFile, OutputRules, Published};
 
 /// Longest accepted line; a request is about 1.2 KB.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
@@ -98,23 +98,59 @@ impl<R: BufRead> LineReader<R> {
     }
 }
 
-/// `-` is stdin; anything else a file.
+/// `-` is stdin; anything else a file, which must not be a directory.
 pub fn open_input(path: &Path) -> Result<Box<dyn BufRead>> {
     if path == Path::new("-") {
-        Ok(Box::new(BufReader::new(io::stdin())))
-    } else {
-        let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-        Ok(Box::new(BufReader::new(file)))
+        return Ok(Box::new(BufReader::new(io::stdin())));
+    }
+    let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        bail!("{} is a directory; name a file of requests", path.display());
+    }
+    Ok(Box::new(BufReader::new(file)))
+}
+
+/// Where results go: stdout, streamed as they come, or a file that appears, complete,
+/// only when the run succeeds.
+pub enum ResultSink {
+    Stdout(BufWriter<Stdout>),
+    File(OutputFile),
+}
+
+impl ResultSink {
+    /// `-` is stdout; anything else an [`OutputFile`] under `rules`.
+    pub fn open(path: &Path, rules: &OutputRules<'_>) -> Result<ResultSink> {
+        if path == Path::new("-") {
+            return Ok(ResultSink::Stdout(BufWriter::new(io::stdout())));
+        }
+        Ok(ResultSink::File(OutputFile::create(path, rules)?))
+    }
+
+    /// Flushes stdout, or moves the finished file into place.
+    pub fn finish(self) -> Result<Option<Published>> {
+        match self {
+            ResultSink::Stdout(mut out) => {
+                out.flush().context("writing standard output")?;
+                Ok(None)
+            }
+            ResultSink::File(file) => Ok(Some(file.finish()?)),
+        }
     }
 }
 
-/// `-` is stdout; anything else a file created with mode 0600 (results hold SSVs).
-pub fn open_output(path: &Path) -> Result<Box<dyn Write>> {
-    if path == Path::new("-") {
-        Ok(Box::new(BufWriter::new(io::stdout())))
-    } else {
-        let file = create_private(path).with_context(|| format!("creating {}", path.display()))?;
-        Ok(Box::new(BufWriter::new(file)))
+impl Write for ResultSink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            ResultSink::Stdout(out) => out.write(buf),
+            ResultSink::File(file) => file.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            ResultSink::Stdout(out) => out.flush(),
+            ResultSink::File(file) => file.flush(),
+        }
     }
 }
 

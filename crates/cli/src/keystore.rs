@@ -12,7 +12,7 @@
 //! told apart; a loader refuses what it does not know rather than guessing.
 
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use eccsi::{Kpak, Pvt, SigningKey, Ssk};
@@ -22,7 +22,8 @@ use thiserror::Error;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::identity::{identifier_bytes, KeyPeriod, Uri};
-use crate::private_file::{self, create_private_dir, write_private};
+use crate::output_file::{FileLock, OutputError, OutputFile, OutputRules};
+use crate::private_file::{self, create_private_dir};
 
 /// The only layout version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -33,6 +34,8 @@ pub const USER_FORMAT: &str = "sakke-engine/user-keys";
 pub const KMS_FILE: &str = "kms.json";
 pub const KMS_PUBLIC_FILE: &str = "kms-public.json";
 pub const USERS_DIR: &str = "users";
+/// Held by every command that writes into the store (`kms init`, `kms issue`).
+const LOCK_FILE: &str = ".lock";
 
 /// Why a key store operation failed; every variant names the file.
 #[derive(Debug, Error)]
@@ -72,6 +75,30 @@ pub enum KeyStoreError {
     Inconsistent { path: PathBuf, what: String },
     #[error("{} is readable by other users (mode {mode:04o}); run chmod 600 on it", path.display())]
     Permissions { path: PathBuf, mode: u32 },
+    #[error(
+        "{} and {} hold different KMS keys ({what}); a `sakke kms init` was interrupted or \
+         two ran at once. Run `sakke kms repair --store {}` to rewrite the public file from \
+         kms.json",
+        secret.display(), public.display(), store.display()
+    )]
+    Mismatch {
+        store: PathBuf,
+        secret: PathBuf,
+        public: PathBuf,
+        what: &'static str,
+    },
+    #[error(
+        "no keys for {uri} in key period {period} ({} does not exist): {}",
+        path.display(), period_hint(*period, available)
+    )]
+    NoKeysForPeriod {
+        path: PathBuf,
+        uri: Uri,
+        period: KeyPeriod,
+        available: Vec<KeyPeriod>,
+    },
+    #[error(transparent)]
+    Output(#[from] OutputError),
     #[error("{}: {what} does not validate against the KMS public keys: {reason}", path.display())]
     Invalid {
         path: PathBuf,
@@ -81,6 +108,19 @@ pub enum KeyStoreError {
 }
 
 type Result<T> = std::result::Result<T, KeyStoreError>;
+
+/// What to do about missing keys: the periods there are, and the two ways out.
+fn period_hint(period: KeyPeriod, available: &[KeyPeriod]) -> String {
+    let issue = format!("issue them with `sakke kms issue --period {period}`");
+    if available.is_empty() {
+        return format!("{issue}; this store holds no keys for the user in any period");
+    }
+    let list: Vec<String> = available.iter().map(KeyPeriod::to_string).collect();
+    format!(
+        "{issue}, or use a period the store has ({}) with --period, or --at a time in it",
+        list.join(", ")
+    )
+}
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> KeyStoreError + '_ {
     move |source| KeyStoreError::Io {
@@ -226,13 +266,22 @@ fn to_json<T: Serialize>(value: &T) -> Zeroizing<Vec<u8>> {
     out
 }
 
+/// Whether a file may hold secrets: such a file is refused, before it is read, when
+/// other users could read it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Holds {
+    Secrets,
+    PublicKeys,
+}
+
 /// Reads and parses a JSON file of the given `format`, checking format and version first.
 fn read_json<T: DeserializeOwned>(
     path: &Path,
     format: &'static str,
+    holds: Holds,
     hint: &'static str,
 ) -> Result<T> {
-    let bytes = Zeroizing::new(fs::read(path).map_err(|source| {
+    let missing = |source: io::Error| {
         if source.kind() == io::ErrorKind::NotFound {
             KeyStoreError::Missing {
                 path: path.to_path_buf(),
@@ -244,7 +293,18 @@ fn read_json<T: DeserializeOwned>(
                 source,
             }
         }
-    })?);
+    };
+    if holds == Holds::Secrets {
+        if let Some(mode) = private_file::mode(path).map_err(missing)? {
+            if mode & 0o077 != 0 {
+                return Err(KeyStoreError::Permissions {
+                    path: path.to_path_buf(),
+                    mode,
+                });
+            }
+        }
+    }
+    let bytes = read_small_file(path).map_err(missing)?;
     let json_err = |source| KeyStoreError::Json {
         path: path.to_path_buf(),
         format,
@@ -265,6 +325,23 @@ fn read_json<T: DeserializeOwned>(
         });
     }
     serde_json::from_slice(&bytes).map_err(json_err)
+}
+
+/// Key files are a few KiB: read into one buffer of the file's size, wiped on drop (a
+/// buffer that grew would leave copies of the secrets in freed memory).
+fn read_small_file(path: &Path) -> io::Result<Zeroizing<Vec<u8>>> {
+    const MAX_KEY_FILE_BYTES: u64 = 1 << 20;
+    let file = fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > MAX_KEY_FILE_BYTES {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{len} bytes is too large for a key file"),
+        ));
+    }
+    let mut bytes = Zeroizing::new(Vec::with_capacity(len as usize + 1));
+    file.take(MAX_KEY_FILE_BYTES).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn decode_hex(
@@ -290,7 +367,7 @@ fn parse_uri(path: &Path, field: &'static str, value: &str) -> Result<Uri> {
 
 /// Reads a kms-public.json (from a store or exported).
 pub fn load_public_file(path: &Path) -> Result<KmsPublic> {
-    let file: KmsPublicFile = read_json(path, KMS_PUBLIC_FORMAT, "")?;
+    let file: KmsPublicFile = read_json(path, KMS_PUBLIC_FORMAT, Holds::PublicKeys, "")?;
     let kms_uri = parse_uri(path, "kms_uri", &file.kms_uri)?;
     let z_bytes = decode_hex(
         path,
@@ -307,7 +384,7 @@ pub fn load_public_file(path: &Path) -> Result<KmsPublic> {
 
 /// Reads a user key file. Structure only: call [`UserKeys::validate`] before use.
 pub fn load_user_file(path: &Path) -> Result<UserKeys> {
-    let file: UserFile = read_json(path, USER_FORMAT, "")?;
+    let file: UserFile = read_json(path, USER_FORMAT, Holds::Secrets, "")?;
     let kms_uri = parse_uri(path, "kms_uri", &file.kms_uri)?;
     let uri = parse_uri(path, "uri", &file.uri)?;
     let period: KeyPeriod = file
@@ -349,6 +426,10 @@ pub fn public_json(public: &KmsPublic) -> Vec<u8> {
     to_json(&file).to_vec()
 }
 
+/// Longest URI that `kms issue` accepts: the key file's name is made from it, and must
+/// stay unique and under common 255-byte file-name limits.
+pub const MAX_USER_URI_BYTES: usize = 200;
+
 /// The file name for a user's keys: the URI with every character other than
 /// `A-Z a-z 0-9 + - . @ =` replaced by `_`, then `_<period>.json`.
 pub fn user_file_name(uri: &Uri, period: KeyPeriod) -> String {
@@ -367,7 +448,7 @@ pub fn user_file_name(uri: &Uri, period: KeyPeriod) -> String {
     let safe = safe
         .strip_prefix('.')
         .map_or(safe.clone(), |s| format!("_{s}"));
-    let safe: String = safe.chars().take(200).collect();
+    let safe: String = safe.chars().take(MAX_USER_URI_BYTES).collect();
     format!("{safe}_{period}.json")
 }
 
@@ -403,8 +484,20 @@ impl Store {
         self.users_dir().join(user_file_name(uri, period))
     }
 
+    /// The writers' lock: a second `kms init` or `kms issue` on the same store fails at
+    /// once instead of mixing its files with the first one's.
+    pub fn lock(&self) -> Result<FileLock> {
+        if !self.dir.is_dir() {
+            return Err(KeyStoreError::Missing {
+                path: self.kms_path(),
+                hint: " (create the store with `sakke kms init`)",
+            });
+        }
+        Ok(FileLock::acquire(&self.dir.join(LOCK_FILE), &self.dir)?)
+    }
+
     /// Creates the directory layout and writes a fresh KMS. Refuses to replace an
-    /// existing KMS unless `force`.
+    /// existing KMS unless `force`. Takes the store's lock.
     pub fn init(&self, kms: &KmsSecrets, force: bool) -> Result<()> {
         for path in [self.kms_path(), self.public_path()] {
             if !force && path.exists() {
@@ -412,6 +505,7 @@ impl Store {
             }
         }
         create_private_dir(&self.dir).map_err(io_err(&self.dir))?;
+        let _lock = self.lock()?;
         let users = self.users_dir();
         create_private_dir(&users).map_err(io_err(&users))?;
 
@@ -425,25 +519,61 @@ impl Store {
             eccsi_ksak: hex::encode(&kms.eccsi.ksak_bytes()[..]),
             eccsi_kpak: hex::encode(public.kpak.as_bytes()),
         };
-        let path = self.kms_path();
-        write_file(&path, &to_json(&secret), force)?;
-        let path = self.public_path();
-        write_file(&path, &public_json(&public), force)
+        // Both files are complete on disk before either is moved into place, and the
+        // secret goes first: a crash in between leaves a pair that every load detects
+        // and `kms repair` mends from kms.json.
+        let secret_file = self.staged(&self.kms_path(), KMS_FORMAT, force, &to_json(&secret))?;
+        let public_file = self.staged(
+            &self.public_path(),
+            KMS_PUBLIC_FORMAT,
+            force,
+            &public_json(&public),
+        )?;
+        secret_file.finish()?;
+        public_file.finish()?;
+        Ok(())
     }
 
-    /// Loads kms.json, refusing a file that other users could read.
+    /// A key store file written but not yet moved into place.
+    fn staged(
+        &self,
+        path: &Path,
+        format: &'static str,
+        force: bool,
+        contents: &[u8],
+    ) -> Result<OutputFile> {
+        let rules = OutputRules {
+            force,
+            inputs: &[],
+            key_format: Some(format),
+            key_store_writer: true,
+        };
+        let mut file = OutputFile::create(path, &rules)?;
+        io::Write::write_all(&mut file, contents).map_err(io_err(path))?;
+        Ok(file)
+    }
+
+    /// Loads kms.json (refused if other users can read it) and checks that
+    /// kms-public.json, when present, holds the same KMS.
     pub fn load_kms(&self) -> Result<KmsSecrets> {
+        let kms = self.load_kms_alone()?;
+        let public_path = self.public_path();
+        if public_path.exists() {
+            let stored = load_public_file(&public_path)?;
+            self.check_pair(&kms.public(), &stored)?;
+        }
+        Ok(kms)
+    }
+
+    /// kms.json without the check against kms-public.json (which `repair` rewrites).
+    fn load_kms_alone(&self) -> Result<KmsSecrets> {
         let path = self.kms_path();
         let file: KmsFile = read_json(
             &path,
             KMS_FORMAT,
+            Holds::Secrets,
             " (create the store with `sakke kms init`)",
         )?;
-        if let Some(mode) = private_file::mode(&path).map_err(io_err(&path))? {
-            if mode & 0o077 != 0 {
-                return Err(KeyStoreError::Permissions { path, mode });
-            }
-        }
         let kms_uri = parse_uri(&path, "kms_uri", &file.kms_uri)?;
         let z = decode_hex(&path, "sakke_master_secret", &file.sakke_master_secret, 128)?;
         let sakke = sakke::Kms::from_secret_bytes(&z)
@@ -471,19 +601,58 @@ impl Store {
         Ok(kms)
     }
 
-    /// Loads kms-public.json.
+    /// Loads kms-public.json; where the store also holds kms.json (a KMS's own store,
+    /// not a copy handed to a user), checks that both hold the same KMS.
     pub fn load_public(&self) -> Result<KmsPublic> {
-        load_public_file(&self.public_path()).map_err(|e| match e {
+        let public = load_public_file(&self.public_path()).map_err(|e| match e {
             KeyStoreError::Missing { path, .. } => KeyStoreError::Missing {
                 path,
                 hint: " (create the store with `sakke kms init`)",
             },
             other => other,
+        })?;
+        if self.kms_path().exists() {
+            self.check_pair(&self.load_kms_alone()?.public(), &public)?;
+        }
+        Ok(public)
+    }
+
+    fn check_pair(&self, from_secrets: &KmsPublic, stored: &KmsPublic) -> Result<()> {
+        let what = if from_secrets.z != stored.z {
+            "SAKKE public key Z"
+        } else if from_secrets.kpak.as_bytes() != stored.kpak.as_bytes() {
+            "ECCSI KPAK"
+        } else if from_secrets.kms_uri != stored.kms_uri {
+            "KMS URI"
+        } else {
+            return Ok(());
+        };
+        Err(KeyStoreError::Mismatch {
+            store: self.dir.clone(),
+            secret: self.kms_path(),
+            public: self.public_path(),
+            what,
         })
+    }
+
+    /// Rewrites kms-public.json from kms.json, whose public keys are checked against
+    /// its secrets on load. Takes the store's lock. Returns the public keys.
+    pub fn repair_public(&self) -> Result<KmsPublic> {
+        let _lock = self.lock()?;
+        let public = self.load_kms_alone()?.public();
+        self.staged(
+            &self.public_path(),
+            KMS_PUBLIC_FORMAT,
+            true,
+            &public_json(&public),
+        )?
+        .finish()?;
+        Ok(public)
     }
 
     /// Writes a user's key file under users/. Refuses to replace an existing file unless
     /// `force`, and always refuses to replace another URI's file whose name collides.
+    /// The caller holds the store's lock.
     pub fn write_user(&self, keys: &UserKeys, force: bool) -> Result<PathBuf> {
         let users = self.users_dir();
         create_private_dir(&users).map_err(io_err(&users))?;
@@ -501,17 +670,46 @@ impl Store {
                 }
             }
         }
-        write_file(&path, &keys.to_json(), force)?;
+        self.staged(&path, USER_FORMAT, force, &keys.to_json())?
+            .finish()
+            .map_err(|e| match e {
+                OutputError::Exists { path } => KeyStoreError::Exists { path },
+                other => other.into(),
+            })?;
         Ok(path)
+    }
+
+    /// The key periods for which users/ holds keys of `uri`, oldest first.
+    pub fn periods_of(&self, uri: &Uri) -> Vec<KeyPeriod> {
+        let Ok(entries) = fs::read_dir(self.users_dir()) else {
+            return Vec::new();
+        };
+        let mut periods: Vec<KeyPeriod> = entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                let period: KeyPeriod = name
+                    .strip_suffix(".json")?
+                    .rsplit('_')
+                    .next()?
+                    .parse()
+                    .ok()?;
+                (name == user_file_name(uri, period)).then_some(period)
+            })
+            .collect();
+        periods.sort();
+        periods
     }
 
     /// Loads and validates a user's keys from users/.
     pub fn load_user(&self, uri: &Uri, period: KeyPeriod) -> Result<(UserKeys, PathBuf)> {
         let path = self.user_path(uri, period);
         let keys = load_user_file(&path).map_err(|e| match e {
-            KeyStoreError::Missing { path, .. } => KeyStoreError::Missing {
+            KeyStoreError::Missing { path, .. } => KeyStoreError::NoKeysForPeriod {
                 path,
-                hint: " (issue the keys with `sakke kms issue`)",
+                uri: uri.clone(),
+                period,
+                available: self.periods_of(uri),
             },
             other => other,
         })?;
@@ -523,21 +721,6 @@ impl Store {
         }
         Ok((keys, path))
     }
-}
-
-fn write_file(path: &Path, contents: &[u8], force: bool) -> Result<()> {
-    write_private(path, contents, force).map_err(|source| {
-        if source.kind() == io::ErrorKind::AlreadyExists {
-            KeyStoreError::Exists {
-                path: path.to_path_buf(),
-            }
-        } else {
-            KeyStoreError::Io {
-                path: path.to_path_buf(),
-                source,
-            }
-        }
-    })
 }
 
 #[cfg(test)]

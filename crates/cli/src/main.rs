@@ -1,22 +1,15 @@
 //! `sakke`: MIKEY-SAKKE key processing from the command line.
 
 use clap::{Parser, Subcommand};
-
-mod batch;
-mod commands;
-mod identity;
-mod jsonl;
-mod keystore;
-mod output;
-mod private_file;
-mod time;
+use sakke_cli::commands;
 
 /// MIKEY-SAKKE (RFC 6507/6508/6509) key processing: run a KMS, create and open key
 /// messages, push batches of key operations through the engine, and measure it.
 #[derive(Parser)]
 #[command(name = "sakke", version, propagate_version = true)]
 struct Cli {
-    /// Print machine-readable JSON instead of human-readable text.
+    /// Print machine-readable JSON instead of human-readable text; errors too, as
+    /// {"error": "..."} on standard error.
     #[arg(long, global = true)]
     json: bool,
 
@@ -65,7 +58,10 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(err),
+    };
     let result = match &cli.command {
         Command::Kms(command) => commands::kms::run(command, cli.json),
         Command::Imessage(command) => commands::imessage::run(command, cli.json),
@@ -78,10 +74,34 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {}", error_chain(&err));
+            let text = error_chain(&err);
+            if cli.json {
+                eprintln!("{}", serde_json::json!({ "error": text }));
+            } else {
+                eprintln!("error: {text}");
+            }
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// Help and version go out as clap prints them; a usage error is JSON too when the
+/// command line asked for JSON.
+fn usage_error(err: clap::Error) -> std::process::ExitCode {
+    use clap::error::ErrorKind;
+    let wants_json = std::env::args().skip(1).any(|a| a == "--json");
+    if !wants_json
+        || matches!(
+            err.kind(),
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+        )
+    {
+        err.exit();
+    }
+    let text = err.render().to_string();
+    let text = text.trim().strip_prefix("error: ").unwrap_or(text.trim());
+    eprintln!("{}", serde_json::json!({ "error": text }));
+    std::process::ExitCode::from(2)
 }
 
 /// "context: cause: cause", leaving out a cause that its parent's message already ends

@@ -168,7 +168,7 @@ fn bulk_issue_from_a_file_of_uris() {
         "--period",
         "2027-01",
     ]);
-    assert!(err.contains("already exists"), "{err}");
+    assert!(err.contains("key files for 2027-01 already exist"), "{err}");
     std::fs::write(s.path("dup.txt"), "tel:+1\ntel:+1\n").unwrap();
     let err = sakke_err(&[
         "kms",
@@ -180,7 +180,7 @@ fn bulk_issue_from_a_file_of_uris() {
         "--period",
         "2027-01",
     ]);
-    assert!(err.contains("listed twice"), "{err}");
+    assert!(err.contains("line 2: tel:+1 is already on line 1"), "{err}");
 }
 
 #[test]

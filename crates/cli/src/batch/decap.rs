@@ -5,10 +5,9 @@ use sakke::{
     decapsulate_batch, DecapItem, EncapsulatedData, Identifier, KmsPublicKey, PairingBackend,
     ReceiverKey, Rsk,
 };
-use serde_json::Value;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::{merge_results, parse_request, sakke_error, KeyCache, LineError, LineResult};
+use super::{merge_results, parse_request, sakke_error, Id, KeyCache, LineError, LineResult};
 
 const FIELDS: [&str; 4] = ["kms_public_key", "identity", "rsk", "encapsulated"];
 
@@ -42,8 +41,8 @@ pub struct DecapWork {
 pub fn parse_decap_line(
     line: &str,
     cache: &ReceiverKeyCache,
-) -> (Value, Result<DecapWork, LineError>) {
-    let request = match parse_request(line) {
+) -> (Id, Result<DecapWork, LineError>) {
+    let request = match parse_request(line, &FIELDS) {
         Ok(r) => r,
         Err((id, err)) => return (id, Err(err)),
     };
@@ -75,7 +74,7 @@ pub fn parse_decap_line(
 /// number of retried items.
 pub fn decapsulate_chunk(
     backend: &dyn PairingBackend,
-    parsed: Vec<(Value, Result<DecapWork, LineError>)>,
+    parsed: Vec<(Id, Result<DecapWork, LineError>)>,
 ) -> (Vec<LineResult>, usize) {
     let items: Vec<DecapItem> = parsed
         .iter()

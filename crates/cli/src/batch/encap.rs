@@ -4,10 +4,12 @@
 use sakke::{
     encapsulate_batch, EncapItem, Identifier, KmsPublicKey, PairingBackend, RecipientKey, Ssv,
 };
-use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::{merge_results, parse_request, sakke_error, KeyCache, LineError, LineResult};
+use super::{merge_results, parse_request, sakke_error, Id, KeyCache, LineError, LineResult};
+
+/// The fields of a request besides `id`; `ssv` is optional.
+const FIELDS: [&str; 3] = ["kms_public_key", "identity", "ssv"];
 
 /// The bytes a recipient key is built from: (Z, identity). Public.
 #[derive(PartialEq, Eq, Hash)]
@@ -36,8 +38,8 @@ pub struct EncapWork {
 pub fn parse_encap_line(
     line: &str,
     cache: &RecipientKeyCache,
-) -> (Value, Result<EncapWork, LineError>) {
-    let request = match parse_request(line) {
+) -> (Id, Result<EncapWork, LineError>) {
+    let request = match parse_request(line, &FIELDS) {
         Ok(r) => r,
         Err((id, err)) => return (id, Err(err)),
     };
@@ -66,7 +68,7 @@ pub fn parse_encap_line(
 /// Encapsulates every parsed line of a chunk in one backend batch.
 pub fn encapsulate_chunk(
     backend: &dyn PairingBackend,
-    parsed: Vec<(Value, Result<EncapWork, LineError>)>,
+    parsed: Vec<(Id, Result<EncapWork, LineError>)>,
 ) -> (Vec<LineResult>, usize) {
     let items: Vec<EncapItem> = parsed
         .iter()

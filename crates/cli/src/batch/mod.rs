@@ -10,8 +10,12 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
-use serde_json::{Map, Value};
+use serde_json::error::Category;
+use serde_json::value::RawValue;
 use zeroize::Zeroizing;
 
 use crate::jsonl::{Unreadable, MAX_LINE_BYTES};
@@ -43,9 +47,13 @@ impl LineError {
     }
 }
 
+/// A request's `id`, exactly as it was written (any JSON value, echoed byte for byte);
+/// `None` where the line had none that could be read, printed as null.
+pub type Id = Option<Box<RawValue>>;
+
 /// One output line: the request's id, then either result fields (in order) or an error.
 pub struct LineResult {
-    pub id: Value,
+    pub id: Id,
     pub outcome: Result<Fields, LineError>,
 }
 
@@ -59,7 +67,10 @@ impl LineResult {
 impl Serialize for LineResult {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
+        match &self.id {
+            Some(raw) => map.serialize_entry("id", raw)?,
+            None => map.serialize_entry("id", &())?,
+        }
         match &self.outcome {
             Ok(fields) => {
                 for (name, value) in fields {
@@ -72,38 +83,99 @@ impl Serialize for LineResult {
     }
 }
 
-/// A request line parsed as far as its JSON object and id.
-pub struct Request {
-    pub id: Value,
-    pub fields: Map<String, Value>,
+/// Every member of a JSON object in order, duplicates included, values left as raw
+/// JSON text borrowed from the line.
+struct Members<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Members<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = Members<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry::<String, &'de RawValue>()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
 }
 
-/// Parses a request line; on failure, the error and whatever id could be found.
-pub fn parse_request(line: &str) -> Result<Request, (Value, LineError)> {
+/// A request line parsed as far as its members: each allowed field at most once, raw.
+pub struct Request<'a> {
+    pub id: Id,
+    fields: Vec<(String, &'a RawValue)>,
+}
+
+/// Parses a request line whose fields must be `id` and some of `allowed`; on failure,
+/// the error and the id when it could be found.
+pub fn parse_request<'a>(line: &'a str, allowed: &[&str]) -> Result<Request<'a>, (Id, LineError)> {
     if line.trim().is_empty() {
-        return Err((Value::Null, LineError::new("malformed_json", "empty line")));
+        return Err((None, LineError::new("malformed_json", "empty line")));
     }
-    let value: Value = serde_json::from_str(line)
-        .map_err(|e| (Value::Null, LineError::new("malformed_json", e.to_string())))?;
-    let Value::Object(mut fields) = value else {
-        return Err((
-            Value::Null,
-            LineError::new("malformed_json", "line is not a JSON object"),
-        ));
-    };
-    let Some(id) = fields.remove("id") else {
-        return Err((
-            Value::Null,
-            LineError::new("missing_field", "\"id\" is required"),
-        ));
-    };
+    let Members(members) = serde_json::from_str(line).map_err(|e| {
+        let message = match e.classify() {
+            Category::Data => "line is not a JSON object".to_string(),
+            _ => e.to_string(),
+        };
+        (None, LineError::new("malformed_json", message))
+    })?;
+    let id: Id = members
+        .iter()
+        .find(|(name, _)| name == "id")
+        .map(|(_, raw)| (*raw).to_owned());
+    let fail = |kind, message: String| Err((id.clone(), LineError::new(kind, message)));
+    for (i, (name, _)) in members.iter().enumerate() {
+        if members[..i].iter().any(|(earlier, _)| earlier == name) {
+            return fail(
+                "duplicate_field",
+                format!("\"{name}\" appears more than once"),
+            );
+        }
+    }
+    if let Some((name, _)) = members
+        .iter()
+        .find(|(name, _)| name != "id" && !allowed.contains(&name.as_str()))
+    {
+        let mut known = vec!["id"];
+        known.extend_from_slice(allowed);
+        return fail(
+            "unknown_field",
+            format!(
+                "\"{name}\" is not a request field (fields are {}; names are case-sensitive)",
+                known.join(", ")
+            ),
+        );
+    }
+    if id.is_none() {
+        return fail("missing_field", "\"id\" is required".to_string());
+    }
+    let fields = members
+        .into_iter()
+        .filter(|(name, _)| name != "id")
+        .collect();
     Ok(Request { id, fields })
 }
 
-impl Request {
+impl<'a> Request<'a> {
+    fn field(&self, name: &str) -> Option<&'a RawValue> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, raw)| *raw)
+    }
+
     /// Checks that every required field is present, in order, before decoding any.
     pub fn require(&self, names: &[&'static str]) -> Result<(), LineError> {
-        match names.iter().find(|n| !self.fields.contains_key(**n)) {
+        match names.iter().find(|n| self.field(n).is_none()) {
             Some(name) => Err(LineError::new(
                 "missing_field",
                 format!("\"{name}\" is required"),
@@ -112,22 +184,37 @@ impl Request {
         }
     }
 
-    /// A hex string field as bytes (in a buffer wiped on drop: it may be a key).
-    /// `None` when absent or null.
+    /// A hex string field as bytes, decoded into a buffer of the final size that is
+    /// wiped on drop (it may be a key). `None` when absent or null.
     pub fn hex(&self, name: &'static str) -> Result<Option<Zeroizing<Vec<u8>>>, LineError> {
-        match self.fields.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => hex::decode(s)
-                .map(|b| Some(Zeroizing::new(b)))
-                .map_err(|e| LineError::new("bad_hex", format!("\"{name}\": {e}"))),
-            Some(other) => Err(LineError::new(
-                "bad_hex",
-                format!(
-                    "\"{name}\" must be a string of hex digits, got {}",
-                    json_type(other)
-                ),
-            )),
+        let Some(raw) = self.field(name) else {
+            return Ok(None);
+        };
+        let bad = |what: String| LineError::new("bad_hex", format!("\"{name}\": {what}"));
+        let text = raw.get();
+        if text == "null" {
+            return Ok(None);
         }
+        if !text.starts_with('"') {
+            return Err(bad(format!(
+                "must be a string of hex digits, got {}",
+                json_type(text)
+            )));
+        }
+        // Hex digits need no escapes, so the string borrows from the line; an escaped
+        // string is decoded into a wiped buffer.
+        let escaped: Zeroizing<String>;
+        let digits: &str = match serde_json::from_str::<&str>(text) {
+            Ok(s) => s,
+            Err(_) => {
+                escaped =
+                    Zeroizing::new(serde_json::from_str(text).map_err(|e| bad(e.to_string()))?);
+                &escaped
+            }
+        };
+        let mut bytes = Zeroizing::new(vec![0u8; digits.len() / 2]);
+        hex::decode_to_slice(digits, &mut bytes).map_err(|e| bad(e.to_string()))?;
+        Ok(Some(bytes))
     }
 
     /// A required hex field (presence checked by [`Request::require`]).
@@ -137,14 +224,15 @@ impl Request {
     }
 }
 
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+/// The JSON type of a raw value, from its first character.
+fn json_type(raw: &str) -> &'static str {
+    match raw.as_bytes().first() {
+        Some(b'n') => "null",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'"') => "a string",
+        Some(b'[') => "an array",
+        Some(b'{') => "an object",
+        _ => "a number",
     }
 }
 
@@ -189,7 +277,7 @@ impl<K: Eq + Hash, V> KeyCache<K, V> {
     }
 
     #[cfg(test)]
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.slots.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 }
@@ -201,7 +289,7 @@ pub type Fields = Vec<(&'static str, Zeroizing<String>)>;
 /// `results` holds one entry per line that parsed, in order; lines that did not parse
 /// keep their error. `error_field` names the field a SAKKE failure is reported against.
 pub fn merge_results<W, T>(
-    parsed: Vec<(Value, Result<W, LineError>)>,
+    parsed: Vec<(Id, Result<W, LineError>)>,
     results: Vec<Result<T, sakke::SakkeError>>,
     error_field: &'static str,
     fields: impl Fn(&W, T) -> Fields,
@@ -240,22 +328,25 @@ pub fn sakke_error(field: &'static str, err: sakke::SakkeError) -> LineError {
 mod tests {
     use super::*;
 
-    fn kind(line: &str) -> &'static str {
-        parse_request(line).err().unwrap().1.kind
+    const FIELDS: [&str; 3] = ["a", "b", "c"];
+
+    fn error(line: &str) -> (Option<String>, &'static str, String) {
+        let (id, err) = parse_request(line, &FIELDS).err().unwrap();
+        (id.map(|raw| raw.get().to_string()), err.kind, err.message)
     }
 
     #[test]
     fn request_parsing_errors_have_kinds() {
-        assert_eq!(kind(""), "malformed_json");
-        assert_eq!(kind("{"), "malformed_json");
-        assert_eq!(kind("[1]"), "malformed_json");
-        assert_eq!(kind("{\"rsk\": \"00\"}"), "missing_field");
-        let r = parse_request("{\"id\": 7, \"a\": \"0g\", \"b\": 5, \"c\": null}")
+        assert_eq!(error("").1, "malformed_json");
+        assert_eq!(error("{").1, "malformed_json");
+        assert_eq!(error("[1]").2, "line is not a JSON object");
+        assert_eq!(error("{\"a\": \"00\"}").1, "missing_field");
+        let r = parse_request("{\"id\": 7, \"a\": \"0g\", \"b\": 5, \"c\": null}", &FIELDS)
             .ok()
             .unwrap();
-        assert_eq!(r.id, 7);
+        assert_eq!(r.id.as_ref().unwrap().get(), "7");
         assert_eq!(r.hex("a").unwrap_err().kind, "bad_hex");
-        assert_eq!(r.hex("b").unwrap_err().kind, "bad_hex");
+        assert!(r.hex("b").unwrap_err().message.contains("got a number"));
         assert!(r.hex("c").unwrap().is_none());
         assert_eq!(
             r.require(&["a", "d"]).unwrap_err().message,
@@ -264,17 +355,60 @@ mod tests {
     }
 
     #[test]
-    fn results_put_id_first() {
-        let ok = LineResult {
-            id: Value::from("x"),
-            outcome: Ok(vec![("ssv", Zeroizing::new("00".into()))]),
-        };
-        assert_eq!(
-            serde_json::to_string(&ok).unwrap(),
-            r#"{"id":"x","ssv":"00"}"#
+    fn unknown_and_repeated_fields_are_errors_that_keep_the_id() {
+        let (id, kind, message) = error(r#"{"id": "x", "A": "00"}"#);
+        assert_eq!((id.as_deref(), kind), (Some(r#""x""#), "unknown_field"));
+        assert!(
+            message.contains("\"A\"") && message.contains("case-sensitive"),
+            "{message}"
         );
+        let (id, kind, message) = error(r#"{"id": 1, "a": "00", "a": "01"}"#);
+        assert_eq!((id.as_deref(), kind), (Some("1"), "duplicate_field"));
+        assert_eq!(message, "\"a\" appears more than once");
+        assert_eq!(error(r#"{"id": 1, "id": 2}"#).1, "duplicate_field");
+    }
+
+    #[test]
+    fn hex_fields_decode_with_or_without_escapes() {
+        let r = parse_request(
+            r#"{"id": 0, "a": "00ff", "b": "\u0030\u0031", "c": "abc"}"#,
+            &FIELDS,
+        )
+        .ok()
+        .unwrap();
+        assert_eq!(&r.hex("a").unwrap().unwrap()[..], [0x00, 0xff]);
+        assert_eq!(&r.hex("b").unwrap().unwrap()[..], [0x01]);
+        assert_eq!(r.hex("c").unwrap_err().kind, "bad_hex");
+    }
+
+    #[test]
+    fn ids_are_echoed_byte_for_byte() {
+        for id in [
+            "12345678901234567890123456789",
+            "12345678901234567890123456788",
+            "1e2",
+            "-0.0",
+            r#""\u00e9""#,
+            r#"{"b": [1, 2.50], "a": null}"#,
+            "true",
+        ] {
+            let line = format!(r#"{{"id": {id}, "a": "00"}}"#);
+            let r = parse_request(&line, &FIELDS).ok().unwrap();
+            let result = LineResult {
+                id: r.id,
+                outcome: Ok(vec![("ssv", Zeroizing::new("00".into()))]),
+            };
+            assert_eq!(
+                serde_json::to_string(&result).unwrap(),
+                format!(r#"{{"id":{id},"ssv":"00"}}"#)
+            );
+        }
+    }
+
+    #[test]
+    fn results_put_id_first() {
         let err = LineResult {
-            id: Value::Null,
+            id: None,
             outcome: Err(LineError::new("bad_hex", "m")),
         };
         assert_eq!(

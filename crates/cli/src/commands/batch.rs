@@ -10,13 +10,13 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget};
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::batch::decap::{decapsulate_chunk, parse_decap_line, ReceiverKeyCache};
 use crate::batch::encap::{encapsulate_chunk, parse_encap_line, RecipientKeyCache};
-use crate::batch::{LineError, LineResult};
-use crate::jsonl::{count_lines, open_input, open_output, LineReader};
+use crate::batch::{Id, LineError, LineResult};
+use crate::jsonl::{count_lines, open_input, LineReader, ResultSink};
 use crate::output::progress;
+use crate::output_file::OutputRules;
 use sakke::PairingBackend;
 
 /// Lines handed to the worker threads at once (about 1.2 MB of requests).
@@ -30,9 +30,14 @@ pub struct BatchArgs {
     input: PathBuf,
 
     /// Results, one JSON object a line in request order; `-` writes standard output.
-    /// A file is created with mode 0600: results hold SSVs.
+    /// A file is created with mode 0600 (results hold SSVs) and appears only when the
+    /// whole run has succeeded; an existing file is kept unless --force.
     #[arg(long, value_name = "FILE", default_value = "-")]
     out: PathBuf,
+
+    /// Replace an existing --out file (never the input or a key file).
+    #[arg(long)]
+    force: bool,
 
     /// Where the pairing work runs: a backend from `sakke backends` (`cpu` uses the
     /// AVX-512 IFMA unit where there is one; `cpu-scalar` is the portable reference).
@@ -90,16 +95,14 @@ fn run<W: Send>(
     args: &BatchArgs,
     json: bool,
     what: &str,
-    parse: impl Fn(&str) -> (Value, Result<W, LineError>) + Sync,
-    compute: impl Fn(
-        &dyn PairingBackend,
-        Vec<(Value, Result<W, LineError>)>,
-    ) -> (Vec<LineResult>, usize),
+    parse: impl Fn(&str) -> (Id, Result<W, LineError>) + Sync,
+    compute: impl Fn(&dyn PairingBackend, Vec<(Id, Result<W, LineError>)>) -> (Vec<LineResult>, usize),
 ) -> Result<()> {
     let options = engine::BackendOptions {
         threads: args.threads.unwrap_or(0),
         table_budget_bytes: args.table_memory << 20,
     };
+    let mut reader = LineReader::new(open_input(&args.input)?);
     let backend = engine::open(&args.backend, &options)?;
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.threads {
@@ -107,8 +110,13 @@ fn run<W: Send>(
     }
     let pool = pool.build().context("starting worker threads")?;
 
-    let mut reader = LineReader::new(open_input(&args.input)?);
-    let mut out = open_output(&args.out)?;
+    let inputs: [&Path; 1] = [&args.input];
+    let rules = OutputRules {
+        force: args.force,
+        inputs: &inputs,
+        ..OutputRules::default()
+    };
+    let mut out = ResultSink::open(&args.out, &rules)?;
     let bar = match count_lines(&args.input) {
         Some(n) => progress(n, what, json),
         None if json => ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden()),
@@ -124,12 +132,12 @@ fn run<W: Send>(
         if chunk.is_empty() {
             break;
         }
-        let parsed: Vec<(Value, Result<W, LineError>)> = pool.install(|| {
+        let parsed: Vec<(Id, Result<W, LineError>)> = pool.install(|| {
             chunk
                 .par_iter()
                 .map(|line| match line {
                     Ok(text) => parse(text),
-                    Err(why) => (Value::Null, Err(LineError::unreadable(why))),
+                    Err(why) => (None, Err(LineError::unreadable(why))),
                 })
                 .collect()
         });
@@ -140,7 +148,7 @@ fn run<W: Send>(
                 serde_json::to_writer(&mut out, result)?;
                 out.write_all(b"\n")?;
             }
-            out.flush()
+            Ok(())
         };
         write().with_context(|| format!("writing {}", args.out.display()))?;
         ok += results.iter().filter(|r| r.is_ok()).count() as u64;
@@ -148,6 +156,15 @@ fn run<W: Send>(
         bar.inc(results.len() as u64);
     }
     bar.finish_and_clear();
+    let published = out
+        .finish()
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    if let Some(mode) = published.and_then(|p| p.tightened_from) {
+        eprintln!(
+            "note: {} had mode {mode:04o}; the new file is 0600 (results hold SSVs)",
+            args.out.display()
+        );
+    }
 
     let seconds = start.elapsed().as_secs_f64();
     let summary = Summary {

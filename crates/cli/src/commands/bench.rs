@@ -8,6 +8,7 @@ mod svg;
 mod untabled;
 mod workload;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -19,6 +20,7 @@ use pairing::AffinePoint;
 use zeroize::Zeroize;
 
 use crate::output::progress;
+use crate::output_file::{OutputError, OutputFile, OutputRules};
 use crate::time::UtcTime;
 use machine::{Build, Machine};
 use report::{BackendEntry, Cell, Report, Settings, TableFigures, WorkloadInfo};
@@ -356,17 +358,45 @@ fn prepare_tables(backend: &dyn PairingBackend, fixture: &Fixture) -> Result<Tab
     })
 }
 
-/// Writes <base>.json and <base>.svg into `dir`, creating it.
+/// Writes <base>.json and <base>.svg into `dir`, creating it. Earlier results are never
+/// replaced: a second run on the same day becomes <base>-2, then -3, ...
 fn write_files(report: &Report, dir: &Path, base: &str) -> Result<(PathBuf, PathBuf)> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let json_path = dir.join(format!("{base}.json"));
-    let svg_path = dir.join(format!("{base}.svg"));
     let mut text = serde_json::to_string_pretty(report)?;
     text.push('\n');
-    std::fs::write(&json_path, text).with_context(|| format!("writing {}", json_path.display()))?;
-    std::fs::write(&svg_path, svg::render(&report.plot()))
-        .with_context(|| format!("writing {}", svg_path.display()))?;
-    Ok((json_path, svg_path))
+    let svg = svg::render(&report.plot());
+    for n in 1..1000 {
+        let name = if n == 1 {
+            base.to_string()
+        } else {
+            format!("{base}-{n}")
+        };
+        let json_path = dir.join(format!("{name}.json"));
+        let svg_path = dir.join(format!("{name}.svg"));
+        if json_path.exists() || svg_path.exists() {
+            continue;
+        }
+        let rules = OutputRules::default();
+        // Another run may take this name a moment ago: then try the next.
+        let taken =
+            |e: &OutputError| matches!(e, OutputError::Exists { .. } | OutputError::Busy { .. });
+        let (mut json_file, mut svg_file) = match (
+            OutputFile::create(&json_path, &rules),
+            OutputFile::create(&svg_path, &rules),
+        ) {
+            (Ok(j), Ok(s)) => (j, s),
+            (Err(e), _) | (_, Err(e)) if taken(&e) => continue,
+            (Err(e), _) | (_, Err(e)) => return Err(e.into()),
+        };
+        json_file
+            .write_all(text.as_bytes())
+            .and_then(|()| svg_file.write_all(svg.as_bytes()))
+            .with_context(|| format!("writing {}", json_path.display()))?;
+        json_file.finish()?;
+        svg_file.finish()?;
+        return Ok((json_path, svg_path));
+    }
+    bail!("{} holds 999 result files named {base}-N", dir.display())
 }
 
 #[cfg(test)]

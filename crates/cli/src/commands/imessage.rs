@@ -1,7 +1,7 @@
 //! `sakke imessage`: create and open RFC 6509 I_MESSAGEs with keys from a key store.
 
 use std::fs;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -19,6 +19,7 @@ use thiserror::Error;
 
 use crate::identity::{KeyPeriod, Uri};
 use crate::keystore::{load_public_file, load_user_file, KmsPublic, Store, UserKeys};
+use crate::output_file::{OutputFile, OutputRules};
 use crate::time::UtcTime;
 
 /// How the Streamwide and 3GPP MCX tools print an I_MESSAGE: "mikey " + base64.
@@ -97,9 +98,13 @@ pub struct CreateArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     cs_id: u8,
 
-    /// Also write the message's raw bytes to FILE.
+    /// Also write the message's raw bytes to FILE (a new file unless --force).
     #[arg(long, value_name = "FILE")]
     raw: Option<PathBuf>,
+
+    /// Replace an existing --raw FILE (never a key file or an input).
+    #[arg(long, requires = "raw")]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -246,6 +251,21 @@ fn create(args: &CreateArgs, json: bool) -> Result<()> {
         );
     }
     let (keys, public, path) = initiator_keys(args, period)?;
+    // Check where --raw goes before the message is built, not after.
+    let raw_file = match &args.raw {
+        Some(raw) => {
+            let mut inputs: Vec<&Path> = vec![&path];
+            inputs.extend(args.kms_public.as_deref());
+            inputs.extend(args.responder_kms_public.as_deref());
+            let rules = OutputRules {
+                force: args.force,
+                inputs: &inputs,
+                ..OutputRules::default()
+            };
+            Some(OutputFile::create(raw, &rules)?)
+        }
+        None => None,
+    };
     let (_, signer) = keys.validate(&public, &path)?;
     let responder_kms = match &args.responder_kms_public {
         Some(file) => load_public_file(file)?,
@@ -265,8 +285,11 @@ fn create(args: &CreateArgs, json: bool) -> Result<()> {
     params.kms_responder_uri = Some(responder_kms.kms_uri.as_str());
     let built = build_i_message(&params, &mut OsRng).context("building the I_MESSAGE")?;
 
-    if let Some(raw) = &args.raw {
-        fs::write(raw, &built.bytes).with_context(|| format!("writing {}", raw.display()))?;
+    if let Some(mut file) = raw_file {
+        let target = file.target().display().to_string();
+        file.write_all(&built.bytes)
+            .with_context(|| format!("writing {target}"))?;
+        file.finish()?;
     }
     let text = format!("{MIKEY_PREFIX}{}", STANDARD.encode(&built.bytes));
 

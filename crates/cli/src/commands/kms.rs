@@ -1,6 +1,6 @@
 //! `sakke kms`: create a key store, issue user keys, export the public keys.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -12,8 +12,11 @@ use sakke::{Identifier, ReceiverKey};
 use serde::Serialize;
 
 use crate::identity::{identifier_bytes, KeyPeriod, Uri};
-use crate::keystore::{public_json, KmsSecrets, Store, UserKeys};
+use crate::keystore::{
+    public_json, KmsSecrets, Store, UserKeys, KMS_PUBLIC_FORMAT, MAX_USER_URI_BYTES,
+};
 use crate::output::progress;
+use crate::output_file::{OutputFile, OutputRules};
 
 #[derive(Subcommand)]
 pub enum KmsCommand {
@@ -28,7 +31,11 @@ pub enum KmsCommand {
         sakke kms issue --store ks --uris users.txt --period 2026-12   # one URI a line")]
     Issue(IssueArgs),
     /// Print (or write) the KMS public keys: what users and peers need, and nothing secret.
+    #[command(after_help = "Example:\n  sakke kms export-public --store ks --out kms-public.json")]
     ExportPublic(ExportArgs),
+    /// Rewrite DIR/kms-public.json from DIR/kms.json, after an interrupted `kms init` left
+    /// the two holding different KMSs (every command that loads the store detects that).
+    Repair(RepairArgs),
 }
 
 #[derive(Args)]
@@ -58,7 +65,8 @@ pub struct IssueArgs {
     uri: Option<Uri>,
 
     /// A file of URIs, one per line (blank lines and lines starting with # are skipped),
-    /// issued in parallel with a progress bar.
+    /// issued in parallel with a progress bar. The whole list is checked first: one bad
+    /// line and nothing is issued. URIs are at most 200 bytes.
     #[arg(long, value_name = "FILE")]
     uris: Option<PathBuf>,
 
@@ -66,9 +74,14 @@ pub struct IssueArgs {
     #[arg(long, value_name = "YYYY-MM")]
     period: KeyPeriod,
 
-    /// Replace key files that already exist for these users and period.
-    #[arg(long)]
+    /// Replace key files that already exist for these users and period (new keys).
+    #[arg(long, conflicts_with = "skip_existing")]
     force: bool,
+
+    /// Leave users that already have keys for the period alone and issue the rest: the
+    /// way to finish a bulk run that stopped part-way.
+    #[arg(long)]
+    skip_existing: bool,
 }
 
 #[derive(Args)]
@@ -77,9 +90,21 @@ pub struct ExportArgs {
     #[arg(long, value_name = "DIR")]
     store: PathBuf,
 
-    /// Write the public key file here instead of printing it.
+    /// Write the public key file here (mode 0600) instead of printing it. Never into the
+    /// key store itself.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+
+    /// Replace an existing --out file that holds public keys (never any other file).
+    #[arg(long, requires = "out")]
+    force: bool,
+}
+
+#[derive(Args)]
+pub struct RepairArgs {
+    /// Key store directory made by `sakke kms init`.
+    #[arg(long, value_name = "DIR")]
+    store: PathBuf,
 }
 
 pub fn run(command: &KmsCommand, json: bool) -> Result<()> {
@@ -87,6 +112,7 @@ pub fn run(command: &KmsCommand, json: bool) -> Result<()> {
         KmsCommand::Init(args) => init(args, json),
         KmsCommand::Issue(args) => issue(args, json),
         KmsCommand::ExportPublic(args) => export_public(args, json),
+        KmsCommand::Repair(args) => repair(args, json),
     }
 }
 
@@ -154,23 +180,49 @@ fn issue_one(kms: &KmsSecrets, uri: &Uri, period: KeyPeriod) -> Result<UserKeys>
     })
 }
 
-/// URIs from a file: one a line, # comments and blank lines skipped, duplicates refused.
+/// A URI `kms issue` can make a key file for, or why not.
+fn user_uri(text: &str) -> Result<Uri> {
+    let uri: Uri = text.parse()?;
+    if uri.as_str().len() > MAX_USER_URI_BYTES {
+        bail!(
+            "URI is {} bytes; key files are issued for URIs of at most {MAX_USER_URI_BYTES} \
+             bytes (the file name is made from it)",
+            uri.as_str().len()
+        );
+    }
+    Ok(uri)
+}
+
+/// URIs from a file: one a line, # comments and blank lines skipped. Every bad line and
+/// every duplicate is reported, and then nothing is issued.
 fn read_uris(path: &Path) -> Result<Vec<Uri>> {
     let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut seen = BTreeSet::new();
+    let mut first_line: BTreeMap<Uri, usize> = BTreeMap::new();
     let mut uris = Vec::new();
+    let mut problems = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
+        let (n, line) = (n + 1, line.trim());
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let uri: Uri = line
-            .parse()
-            .with_context(|| format!("{} line {}", path.display(), n + 1))?;
-        if !seen.insert(uri.clone()) {
-            bail!("{} line {}: {uri} is listed twice", path.display(), n + 1);
+        match user_uri(line) {
+            Ok(uri) => match first_line.get(&uri) {
+                Some(first) => problems.push(format!("line {n}: {uri} is already on line {first}")),
+                None => {
+                    first_line.insert(uri.clone(), n);
+                    uris.push(uri);
+                }
+            },
+            Err(e) => problems.push(format!("line {n}: {e}")),
         }
-        uris.push(uri);
+    }
+    if !problems.is_empty() {
+        bail!(
+            "{} has {} bad line(s); nothing was issued:\n  {}",
+            path.display(),
+            problems.len(),
+            problems.join("\n  ")
+        );
     }
     if uris.is_empty() {
         bail!("{} lists no URIs", path.display());
@@ -188,28 +240,49 @@ struct Issued {
 
 fn issue(args: &IssueArgs, json: bool) -> Result<()> {
     let store = Store::at(&args.store);
-    let kms = store.load_kms()?;
     let uris = match (&args.uri, &args.uris) {
-        (Some(uri), _) => vec![uri.clone()],
+        (Some(uri), _) => vec![user_uri(uri.as_str()).with_context(|| format!("--uri {uri}"))?],
         (None, Some(file)) => read_uris(file)?,
         (None, None) => bail!("give --uri URI or --uris FILE"),
     };
+    let _lock = store.lock()?;
+    let kms = store.load_kms()?;
     // Refuse before doing any work, rather than half-way through a bulk run.
-    if !args.force {
-        if let Some(path) = uris
-            .iter()
-            .map(|uri| store.user_path(uri, args.period))
-            .find(|path| path.exists())
-        {
-            bail!(
-                "{} already exists (pass --force to replace it)",
-                path.display()
-            );
-        }
+    let (existing, uris): (Vec<Uri>, Vec<Uri>) = uris
+        .into_iter()
+        .partition(|uri| store.user_path(uri, args.period).exists());
+    if !existing.is_empty() && !args.force && !args.skip_existing {
+        let path = |uri: &Uri| store.user_path(uri, args.period).display().to_string();
+        let which = match existing.as_slice() {
+            [one] => format!("{} already exists", path(one)),
+            many => {
+                let shown: Vec<String> = many.iter().take(3).map(path).collect();
+                format!(
+                    "{} key files for {} already exist ({}{})",
+                    many.len(),
+                    args.period,
+                    shown.join(", "),
+                    if many.len() > shown.len() {
+                        ", ..."
+                    } else {
+                        ""
+                    }
+                )
+            }
+        };
+        bail!(
+            "{which}; nothing was issued. Pass --skip-existing to issue only the users \
+             without keys, or --force to replace the keys"
+        );
     }
+    let (uris, skipped) = if args.force {
+        ([existing, uris].concat(), 0)
+    } else {
+        (uris, existing.len())
+    };
 
     let bar = progress(uris.len() as u64, "issue keys", json || args.uri.is_some());
-    let issued: Vec<Result<Issued>> = uris
+    let results: Vec<Result<Issued>> = uris
         .par_iter()
         .map(|uri| {
             let keys = issue_one(&kms, uri, args.period).with_context(|| format!("{uri}"))?;
@@ -224,25 +297,48 @@ fn issue(args: &IssueArgs, json: bool) -> Result<()> {
         })
         .collect();
     bar.finish_and_clear();
-    let issued: Vec<Issued> = issued.into_iter().collect::<Result<_>>()?;
+    let total = results.len();
+    let (issued, failed): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+    let issued: Vec<Issued> = issued.into_iter().flatten().collect();
+    if let Some(Err(first)) = failed.into_iter().next() {
+        let done = issued.len();
+        return Err(first.context(format!(
+            "issued {done} of {total} users before this failure (each written file is \
+             complete); rerun with --skip-existing to issue the rest"
+        )));
+    }
 
     if json {
         #[derive(Serialize)]
         struct Report {
             issued: Vec<Issued>,
+            skipped: usize,
         }
-        println!("{}", serde_json::to_string_pretty(&Report { issued })?);
-    } else if issued.len() == 1 {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&Report { issued, skipped })?
+        );
+    } else if issued.is_empty() {
+        println!(
+            "Every user already has keys for {}: nothing to issue",
+            args.period
+        );
+    } else if issued.len() == 1 && skipped == 0 {
         let one = &issued[0];
         println!("Issued RSK, SSK and PVT for {} ({})", one.uri, one.period);
         println!("  identifier  {}", one.identifier);
         println!("  keys in     {} (mode 0600)", one.file);
     } else {
         println!(
-            "Issued RSK, SSK and PVT for {} users ({}) in {}",
+            "Issued RSK, SSK and PVT for {} users ({}) in {}{}",
             issued.len(),
             args.period,
-            store.users_dir().display()
+            store.users_dir().display(),
+            if skipped > 0 {
+                format!("; skipped {skipped} that already had keys")
+            } else {
+                String::new()
+            }
         );
     }
     Ok(())
@@ -252,25 +348,49 @@ fn export_public(args: &ExportArgs, json: bool) -> Result<()> {
     let store = Store::at(&args.store);
     let public = store.load_public()?;
     let contents = public_json(&public);
-    match &args.out {
-        None => {
-            print!("{}", String::from_utf8_lossy(&contents));
-        }
-        Some(out) => {
-            fs::write(out, &contents).with_context(|| format!("writing {}", out.display()))?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::json!({ "out": out.display().to_string(), "kms_uri": public.kms_uri.to_string() })
-                );
-            } else {
-                println!(
-                    "Wrote the public keys of {} to {}",
-                    public.kms_uri,
-                    out.display()
-                );
-            }
-        }
+    let Some(out) = &args.out else {
+        print!("{}", String::from_utf8_lossy(&contents));
+        return Ok(());
+    };
+    let source = store.public_path();
+    let inputs: [&Path; 1] = [&source];
+    let rules = OutputRules {
+        force: args.force,
+        inputs: &inputs,
+        key_format: Some(KMS_PUBLIC_FORMAT),
+        key_store_writer: false,
+    };
+    OutputFile::write_all_to(out, &rules, &contents)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({ "out": out.display().to_string(), "kms_uri": public.kms_uri.to_string() })
+        );
+    } else {
+        println!(
+            "Wrote the public keys of {} to {}",
+            public.kms_uri,
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+fn repair(args: &RepairArgs, json: bool) -> Result<()> {
+    let store = Store::at(&args.store);
+    let public = store.repair_public()?;
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({ "repaired": store.public_path().display().to_string(), "kms_uri": public.kms_uri.to_string() })
+        );
+    } else {
+        println!(
+            "Rewrote {} from {} ({})",
+            store.public_path().display(),
+            store.kms_path().display(),
+            public.kms_uri
+        );
     }
     Ok(())
 }

@@ -1,0 +1,13 @@
+//! The `sakke` command's library: the key store, the batch and message formats, the
+//! output-file discipline and the subcommands, kept apart from the thin binary
+//! (`src/main.rs`) so that tests and fuzz targets can reach the parsers directly.
+
+pub mod batch;
+pub mod commands;
+pub mod identity;
+pub mod jsonl;
+pub mod keystore;
+pub mod output;
+pub mod output_file;
+pub mod private_file;
+pub mod time;
