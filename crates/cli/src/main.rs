@@ -34,9 +34,10 @@ enum Command {
     #[command(after_help = "Example:\n  \
         sakke decap-batch --in requests.jsonl --out results.jsonl\n\n\
         Every line gets one result line; a bad line gives {\"id\", \"error\": \"<kind>: <message>\"}\n\
-        with kind one of malformed_json, missing_field, bad_hex, kms_public_key, identity,\n\
-        rsk, rsk_invalid, encapsulated, not_in_subgroup, test_failed. Exit status 0 when\n\
-        the file was processed.")]
+        with kind one of malformed_json, missing_field, unknown_field, duplicate_field,\n\
+        bad_hex, kms_public_key, identity, rsk, rsk_invalid, encapsulated, not_in_subgroup,\n\
+        test_failed. Exit status 0 when the file was processed. --out FILE appears only\n\
+        when the run succeeds, and replaces an existing file only with --force.")]
     DecapBatch(commands::batch::BatchArgs),
 
     /// Encapsulate SSVs in bulk: JSON Lines of {id, kms_public_key, identity, ssv?} in,

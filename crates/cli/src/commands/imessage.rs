@@ -31,13 +31,16 @@ pub enum ImessageCommand {
     /// SAKKE-encapsulated to the responder, signed with the initiator's ECCSI key.
     /// Prints "mikey <base64>"; --json adds the TGK, TEK and salt.
     #[command(after_help = "Example:\n  \
-        sakke imessage create --store ks --from tel:+447700900123 --to tel:+447700900456 > msg.txt")]
+        sakke imessage create --store ks --from tel:+447700900123 --to tel:+447700900456 \\\n      \
+        --at 2026-11-20T10:00:00Z > msg.txt\n\n\
+        Without --at the message is dated now and uses the keys of this month's period.")]
     Create(CreateArgs),
     /// Check, verify and decrypt an I_MESSAGE: structure, identities, timestamp window,
     /// ECCSI signature, SAKKE decapsulation and TEST. Prints the TGK, TEK and salt.
     #[command(after_help = "Example:\n  \
         sakke imessage open --user ks/users/tel_+447700900456_2026-11.json \\\n      \
-        --kms-public ks/kms-public.json --from tel:+447700900123 --in msg.txt")]
+        --kms-public ks/kms-public.json --from tel:+447700900123 --in msg.txt \\\n      \
+        --now 2026-11-20T10:00:05Z")]
     Open(OpenArgs),
 }
 
