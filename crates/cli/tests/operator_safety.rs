@@ -192,49 +192,38 @@ fn batch_output_never_replaces_its_input_a_key_file_or_an_existing_file() {
     assert_eq!(result_lines(results.as_ref()).len(), 3);
 }
 
+/// `imessage create` from Alice to Bob at `at`, keys from `store`.
+fn imessage_create<'a>(store: &'a str, at: &'a str) -> Vec<&'a str> {
+    vec![
+        "imessage", "create", "--store", store, "--from", ALICE, "--to", BOB, "--at", at,
+    ]
+}
+
 #[test]
 fn imessage_raw_output_is_new_unless_forced() {
     let s = Scratch::new("safety-raw");
     let store = store_with_users(&s, &[ALICE, BOB], PERIOD);
     let raw = s.arg("msg.bin");
     std::fs::write(&raw, b"keep me").unwrap();
-    let create = |extra: &[&str]| {
-        let mut args = vec![
-            "imessage",
-            "create",
-            "--store",
-            &store,
-            "--from",
-            ALICE,
-            "--to",
-            BOB,
-            "--at",
-            "2026-11-20T10:00:00Z",
-            "--raw",
-            &raw,
-        ];
-        args.extend_from_slice(extra);
-        args.iter().map(|a| a.to_string()).collect::<Vec<String>>()
-    };
-    let args = create(&[]);
-    let err = sakke_err(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let create = imessage_create(&store, "2026-11-20T10:00:00Z");
+    let err = sakke_err(&[&create[..], &["--raw", &raw]].concat());
     assert!(err.contains("already exists (pass --force"), "{err}");
     assert_eq!(std::fs::read(&raw).unwrap(), b"keep me");
-    let args = create(&["--force"]);
-    let out = sakke_ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
-    let printed = String::from_utf8(out.stdout).unwrap();
+
+    let out = sakke_ok(&[&create[..], &["--raw", &raw, "--force"]].concat());
     let bytes = std::fs::read(&raw).unwrap();
     assert_eq!(bytes[0], 0x01, "a MIKEY message starts with version 1");
     use base64::Engine;
     let b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
-    assert_eq!(printed.trim(), format!("mikey {b64}"));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        format!("mikey {b64}")
+    );
+
     // Never onto the initiator's own key file.
     let user = user_file(&store, ALICE, PERIOD);
     let secret = std::fs::read(&user).unwrap();
-    let mut args = create(&["--force"]);
-    let raw_at = args.iter().position(|a| a == &raw).unwrap();
-    args[raw_at] = user.clone();
-    let err = sakke_err(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let err = sakke_err(&[&create[..], &["--raw", &user, "--force"]].concat());
     assert!(err.contains("inside the key store"), "{err}");
     assert_eq!(std::fs::read(&user).unwrap(), secret);
 }
@@ -597,18 +586,7 @@ fn ids_come_back_exactly_as_they_were_written() {
 fn a_missing_key_period_names_the_way_out() {
     let s = Scratch::new("safety-period");
     let store = store_with_users(&s, &[ALICE, BOB], PERIOD);
-    let err = sakke_err(&[
-        "imessage",
-        "create",
-        "--store",
-        &store,
-        "--from",
-        ALICE,
-        "--to",
-        BOB,
-        "--at",
-        "2026-12-02T09:00:00Z",
-    ]);
+    let err = sakke_err(&imessage_create(&store, "2026-12-02T09:00:00Z"));
     assert!(
         err.contains("no keys for tel:+447700900123 in key period 2026-12")
             && err.contains("kms issue --period 2026-12")
