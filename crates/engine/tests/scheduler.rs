@@ -66,7 +66,13 @@ fn requests_gather_into_full_and_preferred_batches_while_the_backend_is_busy() {
 #[test]
 fn a_lone_request_waits_for_company_up_to_the_delay() {
     let backend = Controlled::new("controlled");
-    let engine = engine(&backend, config());
+    let engine = engine(
+        &backend,
+        EngineConfig {
+            max_queue_delay: Duration::from_secs(1),
+            ..config()
+        },
+    );
     let tickets: Vec<_> = (0..3).map(|i| engine.submit(modmul(i), NORMAL)).collect();
     for t in tickets {
         t.wait().unwrap();
@@ -220,6 +226,9 @@ fn a_failing_accelerator_is_taken_out_and_its_batch_rerun_on_the_cpu() {
         EngineConfig {
             offload_min_batch: 4,
             backoff: Duration::from_secs(60),
+            // Only full batches (or the delay) dispatch, whatever the submitting pace.
+            preferred_batch_sizes: vec![],
+            max_queue_delay: Duration::from_secs(10),
             ..config()
         },
         cpu.clone(),
@@ -256,6 +265,8 @@ fn small_batches_stay_on_the_cpu_and_full_ones_go_to_the_accelerator() {
     let engine = Engine::new(
         EngineConfig {
             offload_min_batch: 8,
+            preferred_batch_sizes: vec![],
+            max_queue_delay: Duration::from_secs(10),
             ..config()
         },
         cpu.clone(),
