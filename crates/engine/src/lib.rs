@@ -1,5 +1,8 @@
-//! The batching engine. For now: the registry of pairing backends.
+//! The batching engine: the registry of pairing backends, and the scheduler that turns
+//! single requests into backend batches.
 
 pub mod registry;
+pub mod scheduler;
 
 pub use registry::{available, open, BackendInfo, BackendOptions, RegistryError};
+pub use scheduler::{Engine, EngineConfig, EngineError, Job, Priority, SubmitOptions, Ticket};

@@ -92,7 +92,10 @@ pub use message::{Message, Payload};
 pub use prf::prf;
 pub use rand_payload::RandPayload;
 pub use replay::{ReplayCache, ReplayKey};
-pub use responder::{open_i_message, OpenedIMessage, ResponderParams};
+pub use responder::{
+    open_i_message, verify_i_message, OpenedIMessage, ResponderParams, VerifiedIMessage,
+    VerifyParams,
+};
 pub use sakke_payload::{IdScheme, SakkePayload, SAKKE_DATA_LEN, SAKKE_PARAMS_1};
 pub use security_policy::{PolicyParam, SecurityPolicy};
 pub use sign::{Sign, SignatureType, ECCSI_SIGNATURE_LEN, SIGN_HEADER_LEN};

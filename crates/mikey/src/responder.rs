@@ -63,6 +63,60 @@ pub fn open_i_message(
     cache: &mut ReplayCache,
     now: SystemTime,
 ) -> Result<OpenedIMessage> {
+    let checks = VerifyParams {
+        responder: params.responder,
+        expected_initiator: params.expected_initiator,
+        initiator_kpak: params.initiator_kpak,
+        max_skew: params.max_skew,
+    };
+    let verified = verify_i_message(bytes, &checks, cache, now)?;
+    let ssv = sakke::decapsulate(
+        verified.encapsulated(),
+        verified.responder_identifier(),
+        params.responder_kms,
+        params.rsk,
+    )
+    .map_err(MikeyError::Decapsulation)?;
+    verified.finish(ssv, cache)
+}
+
+/// What the checks before decapsulation need: everything in [`ResponderParams`] but the
+/// SAKKE keys. A batching engine verifies each message with these, decapsulates many at
+/// once, then calls [`VerifiedIMessage::finish`] for each.
+#[derive(Debug, Clone, Copy)]
+pub struct VerifyParams<'a> {
+    /// This responder (see [`ResponderParams::responder`]).
+    pub responder: &'a PartyId,
+    /// The initiator the caller expects, if it knows.
+    pub expected_initiator: Option<&'a PartyId>,
+    /// ECCSI KPAK of the initiator's KMS.
+    pub initiator_kpak: &'a Kpak,
+    /// Largest accepted difference between the T payload and the local clock.
+    pub max_skew: Duration,
+}
+
+/// An I_MESSAGE whose structure, identities, timestamp window, replay status and ECCSI
+/// signature have been checked. What is left is the SAKKE decapsulation (with its TEST)
+/// to [`responder_identifier`](Self::responder_identifier), then [`finish`](Self::finish).
+#[derive(Debug)]
+pub struct VerifiedIMessage {
+    message: Message,
+    initiator: PartyId,
+    time: NtpTimestamp,
+    rand: Vec<u8>,
+    replay_key: ReplayKey,
+    responder_id: Identifier,
+    encapsulated: EncapsulatedData,
+}
+
+/// Every check of an I_MESSAGE short of decapsulation, in the order of the module docs.
+/// The replay cache is only consulted; nothing enters it before [`VerifiedIMessage::finish`].
+pub fn verify_i_message(
+    bytes: &[u8],
+    params: &VerifyParams<'_>,
+    cache: &ReplayCache,
+    now: SystemTime,
+) -> Result<VerifiedIMessage> {
     let message = Message::parse(bytes)?;
     let im = IMessage::new(&message)?;
     let scheme = im.sakke.id_scheme;
@@ -92,24 +146,60 @@ pub fn open_i_message(
         .map_err(MikeyError::SakkeIdentifier)?;
     let encapsulated =
         EncapsulatedData::from_bytes(&im.sakke.data).map_err(MikeyError::Decapsulation)?;
-    let ssv = sakke::decapsulate(
-        &encapsulated,
-        &responder_id,
-        params.responder_kms,
-        params.rsk,
-    )
-    .map_err(MikeyError::Decapsulation)?;
-
-    cache.insert(replay_key)?;
-    let keys = SessionKeys::new(ssv.as_bytes(), message.hdr.prf, message.hdr.csb_id, im.rand);
-    let time = im.time;
-    Ok(OpenedIMessage {
+    let (time, rand) = (im.time, im.rand.to_vec());
+    Ok(VerifiedIMessage {
         message,
         initiator,
         time,
-        ssv,
-        keys,
+        rand,
+        replay_key,
+        responder_id,
+        encapsulated,
     })
+}
+
+impl VerifiedIMessage {
+    /// The SAKKE Encapsulated Data to decapsulate.
+    pub fn encapsulated(&self) -> &EncapsulatedData {
+        &self.encapsulated
+    }
+
+    /// The responder's SAKKE identifier for the message's key period (the month of T):
+    /// the RSK used must be the one issued for it.
+    pub fn responder_identifier(&self) -> &Identifier {
+        &self.responder_id
+    }
+
+    /// Who signed it.
+    pub fn initiator(&self) -> &PartyId {
+        &self.initiator
+    }
+
+    /// What the replay cache knows the message by: a caller that verified it against
+    /// another cache (or none) checks its own with this before decapsulating.
+    pub fn replay_key(&self) -> &ReplayKey {
+        &self.replay_key
+    }
+
+    /// Records the message in the replay cache (refusing it if an identical one got
+    /// there first) and releases the keys. `ssv` must come from a decapsulation whose
+    /// TEST passed.
+    pub fn finish(self, ssv: Ssv, cache: &mut ReplayCache) -> Result<OpenedIMessage> {
+        cache.insert(self.replay_key)?;
+        let keys = SessionKeys::new(
+            ssv.as_bytes(),
+            self.message.hdr.prf,
+            self.message.hdr.csb_id,
+            &self.rand,
+        );
+        Ok(OpenedIMessage {
+            message: self.message,
+            initiator: self.initiator,
+            time: self.time,
+            ssv,
+            keys,
+        })
+    }
 }
 
 fn check_window(time: NtpTimestamp, now: SystemTime, max_skew: Duration) -> Result<()> {

@@ -56,6 +56,33 @@ pub fn decapsulate_batch(
     })
 }
 
+/// Like [`decapsulate_batch`], but a failure of the whole batch on the backend is
+/// returned instead of being recomputed here: for a scheduler that reroutes the batch
+/// to another backend and takes the failing one out of rotation. Items failing TEST are
+/// still recomputed on the CPU.
+pub fn try_decapsulate_batch(
+    backend: &dyn PairingBackend,
+    items: &[DecapItem<'_>],
+) -> Result<BatchOutcome<Ssv>, BackendError> {
+    decapsulate_on(backend, items).map(computed)
+}
+
+/// Like [`encapsulate_batch`], returning a whole-batch failure instead of recomputing.
+pub fn try_encapsulate_batch(
+    backend: &dyn PairingBackend,
+    items: &[EncapItem<'_>],
+) -> Result<BatchOutcome<EncapsulatedData>, BackendError> {
+    encapsulate_on(backend, items).map(computed)
+}
+
+fn computed<T>((results, retried): (Vec<Result<T, SakkeError>>, usize)) -> BatchOutcome<T> {
+    BatchOutcome {
+        results,
+        retried,
+        backend_error: None,
+    }
+}
+
 /// The outcome of a batch: the backend's results, or, if the whole batch failed there,
 /// every item computed on the CPU and counted as retried.
 fn outcome<T>(
@@ -63,11 +90,7 @@ fn outcome<T>(
     on_cpu: impl FnOnce() -> Vec<Result<T, SakkeError>>,
 ) -> BatchOutcome<T> {
     match on_backend {
-        Ok((results, retried)) => BatchOutcome {
-            results,
-            retried,
-            backend_error: None,
-        },
+        Ok(done) => computed(done),
         Err(err) => {
             let results = on_cpu();
             BatchOutcome {

@@ -18,7 +18,10 @@ mod kem;
 mod keys;
 mod ssv;
 
-pub use batch::{decapsulate_batch, encapsulate_batch, BatchOutcome, DecapItem, EncapItem};
+pub use batch::{
+    decapsulate_batch, encapsulate_batch, try_decapsulate_batch, try_encapsulate_batch,
+    BatchOutcome, DecapItem, EncapItem,
+};
 pub use encapsulated::{EncapsulatedData, ENCAPSULATED_BYTES};
 pub use error::SakkeError;
 pub use identifier::Identifier;
