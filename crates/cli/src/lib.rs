@@ -12,6 +12,9 @@ pub mod keystore;
 pub mod output;
 pub mod output_file;
 pub mod private_file;
+pub mod secret_buf;
+pub mod secret_hex;
+pub mod secret_io;
 pub mod time;
 
 pub use command_line::run;
