@@ -1,14 +1,18 @@
 //! JSON Lines plumbing for the batch commands: reading lines with a length cap (a
 //! runaway line must cost one error result, not all memory), `-` for stdin / stdout,
-//! and result files written through [`OutputFile`] because they hold secrets.
+//! and result files written through [`OutputFile`] because they hold secrets. Requests
+//! hold RSKs and results SSVs: every buffer they pass through is wiped.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Stdout, Write};
+use std::io::{self, BufRead, Read, Stdout, Write};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
+use zeroize::Zeroizing;
 
 use crate::output_file::{OutputFile, OutputRules, Published};
+use crate::secret_buf::SecretBuf;
+use crate::secret_io::{SecretBufReader, SecretBufWriter};
 
 /// Longest accepted line; a request is about 1.2 KB.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
@@ -20,8 +24,8 @@ pub enum Unreadable {
     TooLong(usize),
 }
 
-/// One input line.
-pub type Line = Result<String, Unreadable>;
+/// One input line, wiped on drop.
+pub type Line = Result<Zeroizing<String>, Unreadable>;
 
 /// Reads '\n'-terminated lines (a trailing '\r' is dropped), capping their length.
 pub struct LineReader<R> {
@@ -39,7 +43,7 @@ impl<R: BufRead> LineReader<R> {
         if self.done {
             return Ok(None);
         }
-        let mut buf = Vec::new();
+        let mut buf = SecretBuf::default();
         let mut len = 0usize;
         let mut saw_any = false;
         loop {
@@ -73,12 +77,9 @@ impl<R: BufRead> LineReader<R> {
             return Ok(Some(Err(Unreadable::TooLong(len))));
         }
         if buf.last() == Some(&b'\r') {
-            buf.pop();
+            buf.truncate(buf.len() - 1);
         }
-        Ok(Some(match String::from_utf8(buf) {
-            Ok(s) => Ok(s),
-            Err(_) => Err(Unreadable::NotUtf8),
-        }))
+        Ok(Some(buf.into_string().ok_or(Unreadable::NotUtf8)))
     }
 
     /// Up to `max_lines` lines or about `max_bytes` of them, whichever comes first.
@@ -88,7 +89,7 @@ impl<R: BufRead> LineReader<R> {
         while lines.len() < max_lines && bytes < max_bytes {
             match self.next_line()? {
                 Some(line) => {
-                    bytes += line.as_ref().map_or(0, String::len);
+                    bytes += line.as_ref().map_or(0, |text| text.len());
                     lines.push(line);
                 }
                 None => break,
@@ -101,19 +102,19 @@ impl<R: BufRead> LineReader<R> {
 /// `-` is stdin; anything else a file, which must not be a directory.
 pub fn open_input(path: &Path) -> Result<Box<dyn BufRead>> {
     if path == Path::new("-") {
-        return Ok(Box::new(BufReader::new(io::stdin())));
+        return Ok(Box::new(SecretBufReader::new(io::stdin())));
     }
     let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
     if file.metadata().is_ok_and(|m| m.is_dir()) {
         bail!("{} is a directory; name a file of requests", path.display());
     }
-    Ok(Box::new(BufReader::new(file)))
+    Ok(Box::new(SecretBufReader::new(file)))
 }
 
 /// Where results go: stdout, streamed as they come, or a file that appears, complete,
 /// only when the run succeeds.
 pub enum ResultSink {
-    Stdout(BufWriter<Stdout>),
+    Stdout(SecretBufWriter<Stdout>),
     File(OutputFile),
 }
 
@@ -121,7 +122,7 @@ impl ResultSink {
     /// `-` is stdout; anything else an [`OutputFile`] under `rules`.
     pub fn open(path: &Path, rules: &OutputRules<'_>) -> Result<ResultSink> {
         if path == Path::new("-") {
-            return Ok(ResultSink::Stdout(BufWriter::new(io::stdout())));
+            return Ok(ResultSink::Stdout(SecretBufWriter::new(io::stdout())));
         }
         Ok(ResultSink::File(OutputFile::create(path, rules)?))
     }
@@ -160,7 +161,7 @@ pub fn count_lines(path: &Path) -> Option<u64> {
         return None;
     }
     let mut file = File::open(path).ok()?;
-    let mut buf = vec![0u8; 1 << 16];
+    let mut buf = Zeroizing::new(vec![0u8; 1 << 16]);
     let (mut lines, mut last) = (0u64, b'\n');
     loop {
         let n = file.read(&mut buf).ok()?;
@@ -188,7 +189,7 @@ mod tests {
 
     #[test]
     fn splits_lines_and_flags_bad_ones() {
-        let t = |s: &str| Ok(s.to_string());
+        let t = |s: &str| Ok(Zeroizing::new(s.to_string()));
         assert_eq!(read_all(b""), []);
         assert_eq!(read_all(b"a\n"), [t("a")]);
         assert_eq!(read_all(b"a\r\n\nb"), [t("a"), t(""), t("b")]);

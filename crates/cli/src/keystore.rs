@@ -19,11 +19,13 @@ use eccsi::{Kpak, Pvt, SigningKey, Ssk};
 use sakke::{Identifier, KmsPublicKey, ReceiverKey, Rsk};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use thiserror::Error;
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::identity::{identifier_bytes, KeyPeriod, Uri};
 use crate::output_file::{FileLock, OutputError, OutputFile, OutputRules};
 use crate::private_file::{self, create_private_dir};
+use crate::secret_buf::to_json_pretty;
+use crate::secret_hex;
 
 /// The only layout version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -137,16 +139,17 @@ fn field_err(path: &Path, field: &'static str, reason: impl ToString) -> KeyStor
     }
 }
 
-/// kms.json: the KMS secrets. Wiped from memory on drop.
-#[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+/// kms.json: the KMS secrets. Each secret is wiped on drop on its own, so that a file
+/// whose parsing fails half-way leaves nothing behind either.
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct KmsFile {
     format: String,
     version: u32,
     kms_uri: String,
-    sakke_master_secret: String,
+    sakke_master_secret: Zeroizing<String>,
     sakke_public_key: String,
-    eccsi_ksak: String,
+    eccsi_ksak: Zeroizing<String>,
     eccsi_kpak: String,
 }
 
@@ -161,8 +164,9 @@ struct KmsPublicFile {
     eccsi_kpak: String,
 }
 
-/// users/<uri>_<period>.json: one user's keys for one key period. Wiped on drop.
-#[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+/// users/<uri>_<period>.json: one user's keys for one key period. The secret keys are
+/// wiped on drop, each on its own (as in [`KmsFile`]).
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct UserFile {
     format: String,
@@ -171,8 +175,8 @@ struct UserFile {
     uri: String,
     period: String,
     identifier: String,
-    sakke_rsk: String,
-    eccsi_ssk: String,
+    sakke_rsk: Zeroizing<String>,
+    eccsi_ssk: Zeroizing<String>,
     eccsi_pvt: String,
 }
 
@@ -251,8 +255,8 @@ impl UserKeys {
             uri: self.uri.to_string(),
             period: self.period.to_string(),
             identifier: hex::encode(self.identifier()),
-            sakke_rsk: hex::encode(&self.rsk.to_bytes()[..]),
-            eccsi_ssk: hex::encode(&self.ssk.to_bytes()[..]),
+            sakke_rsk: secret_hex::encode(&self.rsk.to_bytes()[..]),
+            eccsi_ssk: secret_hex::encode(&self.ssk.to_bytes()[..]),
             eccsi_pvt: hex::encode(self.pvt.as_bytes()),
         };
         to_json(&file)
@@ -261,9 +265,7 @@ impl UserKeys {
 
 fn to_json<T: Serialize>(value: &T) -> Zeroizing<Vec<u8>> {
     // Serializing plain strings and integers into memory cannot fail.
-    let mut out = Zeroizing::new(serde_json::to_vec_pretty(value).unwrap_or_default());
-    out.push(b'\n');
-    out
+    to_json_pretty(value).unwrap_or_default()
 }
 
 /// Whether a file may hold secrets: such a file is refused, before it is read, when
@@ -350,7 +352,7 @@ fn decode_hex(
     value: &str,
     len: usize,
 ) -> Result<Zeroizing<Vec<u8>>> {
-    let bytes = Zeroizing::new(hex::decode(value).map_err(|e| field_err(path, field, e))?);
+    let bytes = secret_hex::decode(value).map_err(|e| field_err(path, field, e))?;
     if bytes.len() != len {
         return Err(field_err(
             path,
@@ -514,9 +516,9 @@ impl Store {
             format: KMS_FORMAT.into(),
             version: FORMAT_VERSION,
             kms_uri: kms.kms_uri.to_string(),
-            sakke_master_secret: hex::encode(&kms.sakke.secret_bytes()[..]),
+            sakke_master_secret: secret_hex::encode(&kms.sakke.secret_bytes()[..]),
             sakke_public_key: hex::encode(public.z.to_bytes()),
-            eccsi_ksak: hex::encode(&kms.eccsi.ksak_bytes()[..]),
+            eccsi_ksak: secret_hex::encode(&kms.eccsi.ksak_bytes()[..]),
             eccsi_kpak: hex::encode(public.kpak.as_bytes()),
         };
         // Both files are complete on disk before either is moved into place, and the

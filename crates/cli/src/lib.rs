@@ -1,8 +1,10 @@
 //! The `sakke` command's library: the key store, the batch and message formats, the
-//! output-file discipline and the subcommands, kept apart from the thin binary
-//! (`src/main.rs`) so that tests and fuzz targets can reach the parsers directly.
+//! output-file discipline, the subcommands and the command line itself ([`run`]), kept
+//! apart from the thin binary (`src/main.rs`) so that tests and fuzz targets can reach
+//! the parsers directly and run whole commands in process.
 
 pub mod batch;
+pub mod command_line;
 pub mod commands;
 pub mod identity;
 pub mod jsonl;
@@ -10,4 +12,9 @@ pub mod keystore;
 pub mod output;
 pub mod output_file;
 pub mod private_file;
+pub mod secret_buf;
+pub mod secret_hex;
+pub mod secret_io;
 pub mod time;
+
+pub use command_line::run;

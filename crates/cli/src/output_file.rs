@@ -9,17 +9,19 @@
 //!   writing the same file fails at once instead of interleaving with the first;
 //! - the data goes to a temporary file beside the target, created 0600, and is moved into
 //!   place only once it is complete and on disk: a run that is killed, runs out of space
-//!   or fails leaves the previous file (or none), never a partial one.
+//!   or fails leaves the previous file (or none), never a partial one;
+//! - the data passes through a buffer that is wiped ([`SecretBufWriter`]).
 
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 use zeroize::Zeroizing;
 
 use crate::private_file::FILE_MODE;
+use crate::secret_io::SecretBufWriter;
 
 /// The file that marks a key store directory (README "Key store").
 const KEY_STORE_MARKER: &str = "kms.json";
@@ -136,7 +138,7 @@ impl Drop for FileLock {
 pub struct OutputFile {
     target: PathBuf,
     tmp: PathBuf,
-    writer: BufWriter<File>,
+    writer: SecretBufWriter<File>,
     force: bool,
     replaced_mode: Option<u32>,
     published: bool,
@@ -166,7 +168,7 @@ impl OutputFile {
         Ok(OutputFile {
             target: target.to_path_buf(),
             tmp,
-            writer: BufWriter::with_capacity(1 << 16, file),
+            writer: SecretBufWriter::new(file),
             force: rules.force,
             replaced_mode: existing.and_then(|mode| (mode & 0o077 != 0).then_some(mode)),
             published: false,

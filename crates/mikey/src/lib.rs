@@ -71,6 +71,7 @@ mod sakke_payload;
 mod security_policy;
 mod sign;
 mod timestamp;
+mod wiped_hmac;
 
 /// The ECCSI crate this one is built on (signing key and KPAK types in the API).
 pub use eccsi;

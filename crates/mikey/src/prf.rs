@@ -10,13 +10,10 @@
 //! the number of hash outputs needed to cover outkey_len; the output is the leading
 //! outkey_len bits.
 
-use hmac::digest::KeyInit;
-use hmac::{Hmac, Mac};
-use sha1::Sha1;
-use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::hdr::PrfFunc;
+use crate::wiped_hmac::{BlockHash, Hmac, Sha1, Sha256, MAX_OUTPUT};
 
 /// inkey block size in bytes: 256 bits, half the 512-bit block of SHA-1 and SHA-256.
 const INKEY_BLOCK: usize = 32;
@@ -27,39 +24,36 @@ const INKEY_BLOCK: usize = 32;
 /// all-zero output, which is never a useful key).
 pub fn prf(func: PrfFunc, inkey: &[u8], label: &[u8], out: &mut [u8]) {
     match func {
-        PrfFunc::MikeyHmacSha1 => prf_with::<Hmac<Sha1>>(inkey, label, out),
-        PrfFunc::HmacSha256 => prf_with::<Hmac<Sha256>>(inkey, label, out),
+        PrfFunc::MikeyHmacSha1 => prf_with::<Sha1>(inkey, label, out),
+        PrfFunc::HmacSha256 => prf_with::<Sha256>(inkey, label, out),
     }
 }
 
-fn prf_with<M: Mac + KeyInit + Clone>(inkey: &[u8], label: &[u8], out: &mut [u8]) {
+fn prf_with<H: BlockHash>(inkey: &[u8], label: &[u8], out: &mut [u8]) {
     out.fill(0);
     if inkey.is_empty() {
-        p_xor::<M>(&[], label, out);
+        p_xor::<H>(&[], label, out);
     }
     for block in inkey.chunks(INKEY_BLOCK) {
-        p_xor::<M>(block, label, out);
+        p_xor::<H>(block, label, out);
     }
 }
 
-/// XOR P(s, label, m) into `out`, with m just large enough to cover `out`.
-fn p_xor<M: Mac + KeyInit + Clone>(s: &[u8], label: &[u8], out: &mut [u8]) {
-    // HMAC accepts keys of any length, so new_from_slice cannot fail here.
-    let Ok(keyed) = <M as KeyInit>::new_from_slice(s) else {
-        return;
-    };
-    // A_0 = label
-    let mut a: Zeroizing<Vec<u8>> = Zeroizing::new(label.to_vec());
-    for chunk in out.chunks_mut(<M as hmac::digest::OutputSizeUser>::output_size()) {
-        // A_i = HMAC(s, A_(i-1))
-        let mut mac = keyed.clone();
-        mac.update(&a);
-        *a = mac.finalize().into_bytes().to_vec();
+/// XOR P(s, label, m) into `out`, with m just large enough to cover `out`. The HMAC
+/// state keyed by s and every A_i and output block are wiped when done.
+fn p_xor<H: BlockHash>(s: &[u8], label: &[u8], out: &mut [u8]) {
+    let mac = Hmac::<H>::new(s);
+    let n = H::OUTPUT;
+    let mut a = Zeroizing::new([0u8; MAX_OUTPUT]);
+    let mut next = Zeroizing::new([0u8; MAX_OUTPUT]);
+    let mut block = Zeroizing::new([0u8; MAX_OUTPUT]);
+    for (i, chunk) in out.chunks_mut(n).enumerate() {
+        // A_i = HMAC(s, A_(i-1)), A_0 = label
+        let previous: &[u8] = if i == 0 { label } else { &a[..n] };
+        mac.mac_into(&[previous], &mut next[..n]);
+        a[..n].copy_from_slice(&next[..n]);
         // HMAC(s, A_i || label)
-        let mut mac = keyed.clone();
-        mac.update(&a);
-        mac.update(label);
-        let block = Zeroizing::new(mac.finalize().into_bytes().to_vec());
+        mac.mac_into(&[&a[..n], label], &mut block[..n]);
         for (o, b) in chunk.iter_mut().zip(block.iter()) {
             *o ^= b;
         }

@@ -5,7 +5,7 @@
 //! normalised to b/a only when it must be encoded or compared.
 
 use subtle::{Choice, ConstantTimeEq, CtOption};
-use zeroize::DefaultIsZeroes;
+use zeroize::{DefaultIsZeroes, Zeroize};
 
 use crate::fp::{Fp, FP_BYTES};
 use crate::fp2::Fp2;
@@ -77,8 +77,10 @@ impl PfValue {
     pub fn pow(&self, k: &Scalar) -> PfValue {
         let t = self.to_fp2();
         let v = t * t.conjugate().invert();
-        let half_k = k.mul(&Scalar(params::HALF_MOD_Q));
-        PfValue::from_fp2(&unitary_pow(&v, &half_k))
+        let mut half_k = k.mul(&Scalar(params::HALF_MOD_Q));
+        let power = PfValue::from_fp2(&unitary_pow(&v, &half_k));
+        half_k.zeroize(); // as secret as k
+        power
     }
 }
 

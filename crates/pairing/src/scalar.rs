@@ -94,7 +94,7 @@ impl Scalar {
     /// The inverse mod q by Fermat (constant time); zero maps to zero.
     pub fn invert(&self) -> Scalar {
         let mut acc = QMod::R; // 1 in Montgomery form
-        let base = arith::mont_mul::<QMod>(&self.0, &QMod::R2);
+        let mut base = arith::mont_mul::<QMod>(&self.0, &QMod::R2);
         let mut table = [QMod::R; 16];
         for i in 1..16 {
             table[i] = arith::mont_mul::<QMod>(&table[i - 1], &base);
@@ -111,7 +111,12 @@ impl Scalar {
         }
         let mut one = [0u64; N];
         one[0] = 1;
-        Scalar(arith::mont_mul::<QMod>(&acc, &one))
+        let inverse = Scalar(arith::mont_mul::<QMod>(&acc, &one));
+        // Powers of a secret (a + z when issuing an RSK).
+        table.zeroize();
+        base.zeroize();
+        acc.zeroize();
+        inverse
     }
 
     /// Signed base-2^5 digits d_i in [-16, 16] with self = sum d_i 2^(5i), computed without

@@ -39,6 +39,13 @@ pub struct BatchOutcome<T> {
     pub backend_error: Option<BackendError>,
 }
 
+/// Drops the elements where they lie, then wipes the whole buffer: the bytes a `None`
+/// does not use are copied from the stack with it, and can hold the previous SSV.
+fn wipe<T>(items: &mut Vec<T>) {
+    items.clear();
+    items.spare_capacity_mut().zeroize();
+}
+
 fn xor(a: &[u8; 16], b: &[u8; 16]) -> [u8; 16] {
     core::array::from_fn(|i| a[i] ^ b[i])
 }
@@ -122,7 +129,8 @@ fn decapsulate_on(
     for job in pairing_jobs.iter_mut() {
         job.fixed.zeroize();
     }
-    let ws = ws?;
+    // Pairing values unmask SSVs: wiped once used.
+    let mut ws = ws?;
 
     // Unmask and re-derive r on the CPU.
     let mut ssvs: Vec<Option<Ssv>> = Vec::with_capacity(items.len());
@@ -144,6 +152,9 @@ fn decapsulate_on(
             scalar: r,
         });
     }
+    for w in ws.iter_mut().flatten() {
+        w.zeroize();
+    }
     let expected: Vec<_> = items.iter().map(|it| *it.encapsulated.point()).collect();
     let tests = backend.scalar_mul_eq_batch(&test_jobs, &expected);
     for job in test_jobs.iter_mut() {
@@ -151,19 +162,22 @@ fn decapsulate_on(
     }
     let tests = tests?;
 
+    // The SSVs are cloned out, not moved: `ssvs` wipes them where they lie as it drops,
+    // whereas a moved-from buffer would be freed with them in it.
     let mut retried = 0;
     let results = items
         .iter()
-        .zip(ssvs)
+        .zip(&ssvs)
         .zip(&tests)
         .map(|((it, ssv), passed)| match ssv {
-            Some(ssv) if matches!(passed, Ok(true)) => Ok(ssv),
+            Some(ssv) if matches!(passed, Ok(true)) => Ok(ssv.clone()),
             _ => {
                 retried += 1;
                 decapsulate_with(it.encapsulated, it.key)
             }
         })
         .collect();
+    wipe(&mut ssvs);
     Ok((results, retried))
 }
 

@@ -4,16 +4,19 @@ use pairing::{PfValue, Scalar};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::wiped_sha256::sha256;
+
 /// v' = v_1 || ... || v_l with h_0 = 0^256, h_i = H(h_(i-1)), v_i = H(h_i || H(s)),
-/// for l = BYTES / 32: the integer that HashToIntegerRange reduces.
+/// for l = BYTES / 32: the integer that HashToIntegerRange reduces. H(s) and the v_i
+/// are secrets (s is w, or SSV || b) and are hashed and held in wiped memory; the h_i
+/// are the same for every s.
 pub fn blocks<const BYTES: usize>(s: &[u8]) -> Zeroizing<[u8; BYTES]> {
-    let a = Sha256::digest(s);
+    let a = sha256(&[s]);
     let mut h = [0u8; 32];
     let mut out = Zeroizing::new([0u8; BYTES]);
     for chunk in out.chunks_mut(32) {
         h = Sha256::digest(h).into();
-        let v = Sha256::new().chain_update(h).chain_update(a).finalize();
-        chunk.copy_from_slice(&v);
+        chunk.copy_from_slice(&sha256(&[&h, &a[..]])[..]);
     }
     out
 }

@@ -5,10 +5,10 @@ use core::fmt;
 
 use pairing::{pairing, AffinePoint, JacobianPoint, PfValue, Scalar, TableKey, POINT_BYTES};
 use rand_core::{CryptoRngCore, OsRng};
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::wiped_sha256::sha256;
 use crate::{Identifier, SakkeError};
 
 /// The KMS public key Z = [z]P: a point of order q.
@@ -32,15 +32,18 @@ impl KmsPublicKey {
     }
 }
 
-/// SHA-256(domain || len-prefixed parts), as a table name.
+/// SHA-256(domain || len-prefixed parts), as a table name. A part may be an RSK, so the
+/// hash runs in wiped memory.
 fn table_key(domain: &[u8], parts: &[&[u8]]) -> TableKey {
-    let mut h = Sha256::new();
-    h.update(domain);
-    for part in parts {
-        h.update((part.len() as u64).to_be_bytes());
-        h.update(part);
+    let lengths: Vec<[u8; 8]> = parts
+        .iter()
+        .map(|p| (p.len() as u64).to_be_bytes())
+        .collect();
+    let mut input: Vec<&[u8]> = vec![domain];
+    for (length, part) in lengths.iter().zip(parts) {
+        input.extend([&length[..], part]);
     }
-    TableKey(h.finalize().into())
+    TableKey(*sha256(&input))
 }
 
 /// Encodes a point known not to be the identity (every key point has order q).

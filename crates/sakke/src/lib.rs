@@ -17,6 +17,7 @@ mod identifier;
 mod kem;
 mod keys;
 mod ssv;
+mod wiped_sha256;
 
 pub use batch::{
     decapsulate_batch, encapsulate_batch, try_decapsulate_batch, try_encapsulate_batch,

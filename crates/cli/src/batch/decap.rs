@@ -5,9 +5,10 @@ use sakke::{
     decapsulate_batch, DecapItem, EncapsulatedData, Identifier, KmsPublicKey, PairingBackend,
     ReceiverKey, Rsk,
 };
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::{merge_results, parse_request, sakke_error, Id, KeyCache, LineError, LineResult};
+use crate::secret_hex;
 
 const FIELDS: [&str; 4] = ["kms_public_key", "identity", "rsk", "encapsulated"];
 
@@ -87,7 +88,7 @@ pub fn decapsulate_chunk(
     let outcome = decapsulate_batch(backend, &items);
     let retried = outcome.retried;
     let results = merge_results(parsed, outcome.results, "encapsulated", |_, ssv| {
-        vec![("ssv", Zeroizing::new(hex::encode(ssv.as_bytes())))]
+        vec![("ssv", secret_hex::encode(ssv.as_bytes()))]
     });
     (results, retried)
 }

@@ -7,6 +7,7 @@ use sakke::{
 use zeroize::Zeroizing;
 
 use super::{merge_results, parse_request, sakke_error, Id, KeyCache, LineError, LineResult};
+use crate::secret_hex;
 
 /// The fields of a request besides `id`; `ssv` is optional.
 const FIELDS: [&str; 3] = ["kms_public_key", "identity", "ssv"];
@@ -82,7 +83,7 @@ pub fn encapsulate_chunk(
     let retried = outcome.retried;
     let results = merge_results(parsed, outcome.results, "identity", |w, ed| {
         vec![
-            ("ssv", Zeroizing::new(hex::encode(w.ssv.as_bytes()))),
+            ("ssv", secret_hex::encode(w.ssv.as_bytes())),
             ("encapsulated", Zeroizing::new(hex::encode(ed.to_bytes()))),
         ]
     });

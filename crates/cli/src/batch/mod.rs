@@ -5,6 +5,7 @@
 
 pub mod decap;
 pub mod encap;
+mod json_string;
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -16,9 +17,10 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::error::Category;
 use serde_json::value::RawValue;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::jsonl::{Unreadable, MAX_LINE_BYTES};
+use crate::secret_hex;
 
 /// Why one line failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,19 +203,19 @@ impl<'a> Request<'a> {
                 json_type(text)
             )));
         }
-        // Hex digits need no escapes, so the string borrows from the line; an escaped
-        // string is decoded into a wiped buffer.
+        // Hex digits need no escapes, so the string is usually its own text, borrowed
+        // from the line; one with escapes is decoded into a wiped buffer (serde_json
+        // would decode it through buffers it frees unwiped, and quote it in errors).
         let escaped: Zeroizing<String>;
-        let digits: &str = match serde_json::from_str::<&str>(text) {
-            Ok(s) => s,
-            Err(_) => {
-                escaped =
-                    Zeroizing::new(serde_json::from_str(text).map_err(|e| bad(e.to_string()))?);
+        let digits: &str = match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            Some(plain) if !plain.contains('\\') => plain,
+            _ => {
+                escaped = json_string::unescape(text)
+                    .ok_or_else(|| bad("not a valid JSON string".to_string()))?;
                 &escaped
             }
         };
-        let mut bytes = Zeroizing::new(vec![0u8; digits.len() / 2]);
-        hex::decode_to_slice(digits, &mut bytes).map_err(|e| bad(e.to_string()))?;
+        let bytes = secret_hex::decode(digits).map_err(|e| bad(e.to_string()))?;
         Ok(Some(bytes))
     }
 
@@ -288,27 +290,46 @@ pub type Fields = Vec<(&'static str, Zeroizing<String>)>;
 /// Puts a chunk back together after its parsed lines went to the backend as one batch:
 /// `results` holds one entry per line that parsed, in order; lines that did not parse
 /// keep their error. `error_field` names the field a SAKKE failure is reported against.
+///
+/// Both are read where they lie rather than moved out (a `Vec`'s buffer keeps what was
+/// moved out of it when it is freed), then wiped: they hold receiver keys and SSVs.
 pub fn merge_results<W, T>(
-    parsed: Vec<(Id, Result<W, LineError>)>,
-    results: Vec<Result<T, sakke::SakkeError>>,
+    mut parsed: Vec<(Id, Result<W, LineError>)>,
+    mut results: Vec<Result<T, sakke::SakkeError>>,
     error_field: &'static str,
-    fields: impl Fn(&W, T) -> Fields,
+    fields: impl Fn(&W, &T) -> Fields,
 ) -> Vec<LineResult> {
-    let mut results = results.into_iter();
-    parsed
-        .into_iter()
+    let mut next = results.iter();
+    let merged = parsed
+        .iter_mut()
         .map(|(id, work)| {
-            let outcome = work.and_then(|w| match results.next() {
-                Some(Ok(value)) => Ok(fields(&w, value)),
-                Some(Err(e)) => Err(sakke_error(error_field, e)),
-                None => Err(LineError::new(
-                    "internal",
-                    "backend returned too few results",
-                )),
-            });
-            LineResult { id, outcome }
+            let outcome = match work {
+                Ok(w) => match next.next() {
+                    Some(Ok(value)) => Ok(fields(w, value)),
+                    Some(Err(e)) => Err(sakke_error(error_field, e.clone())),
+                    None => Err(LineError::new(
+                        "internal",
+                        "backend returned too few results",
+                    )),
+                },
+                Err(e) => Err(e.clone()),
+            };
+            LineResult {
+                id: id.take(),
+                outcome,
+            }
         })
-        .collect()
+        .collect();
+    wipe(&mut parsed);
+    wipe(&mut results);
+    merged
+}
+
+/// Drops the elements where they lie, then wipes the whole buffer: the bytes an `Err`
+/// does not use are copied from the stack with it, and can hold the previous line's SSV.
+fn wipe<T>(items: &mut Vec<T>) {
+    items.clear();
+    items.spare_capacity_mut().zeroize();
 }
 
 /// Maps a SAKKE error to a line error whose kind names the field it came from.

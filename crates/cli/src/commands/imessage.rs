@@ -16,10 +16,13 @@ use mikey::{
 };
 use serde::Serialize;
 use thiserror::Error;
+use zeroize::Zeroizing;
 
 use crate::identity::{KeyPeriod, Uri};
 use crate::keystore::{load_public_file, load_user_file, KmsPublic, Store, UserKeys};
 use crate::output_file::{OutputFile, OutputRules};
+use crate::secret_buf::to_json_pretty;
+use crate::secret_hex;
 use crate::time::UtcTime;
 
 /// How the Streamwide and 3GPP MCX tools print an I_MESSAGE: "mikey " + base64.
@@ -174,14 +177,14 @@ pub fn run(command: &ImessageCommand, json: bool) -> Result<()> {
     }
 }
 
-/// The keys a session derives, as printed.
+/// The keys a session derives, as printed; wiped on drop.
 #[derive(Serialize)]
 struct DerivedKeys {
     csb_id: u32,
     cs_id: u8,
-    tgk: String,
-    tek: String,
-    salt: String,
+    tgk: Zeroizing<String>,
+    tek: Zeroizing<String>,
+    salt: Zeroizing<String>,
 }
 
 fn derived(keys: &SessionKeys, cs_id: u8) -> DerivedKeys {
@@ -189,10 +192,20 @@ fn derived(keys: &SessionKeys, cs_id: u8) -> DerivedKeys {
     DerivedKeys {
         csb_id: keys.csb_id(),
         cs_id,
-        tgk: hex::encode(keys.tgk()),
-        tek: hex::encode(&traffic.tek[..]),
-        salt: hex::encode(&traffic.salt[..]),
+        tgk: secret_hex::encode(keys.tgk()),
+        tek: secret_hex::encode(&traffic.tek[..]),
+        salt: secret_hex::encode(&traffic.salt[..]),
     }
+}
+
+/// Prints a report that holds keys as pretty JSON, through a buffer that is wiped.
+fn print_secret_json(report: &impl Serialize) -> Result<()> {
+    let json = to_json_pretty(report)?;
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(&json)
+        .and_then(|()| stdout.flush())
+        .context("writing standard output")
 }
 
 fn ntp(time: UtcTime) -> Result<NtpTimestamp> {
@@ -317,7 +330,7 @@ fn create(args: &CreateArgs, json: bool) -> Result<()> {
             time: at.to_string(),
             keys: derived(&built.keys, args.cs_id),
         };
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        print_secret_json(&report)?;
     } else {
         println!("{text}");
         eprintln!(
@@ -435,7 +448,7 @@ fn open(args: &OpenArgs, json: bool) -> Result<()> {
             time: sent.to_string(),
             keys: &derived,
         };
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        print_secret_json(&report)?;
     } else {
         println!(
             "I_MESSAGE from {from} to {} accepted: signature verified, SAKKE TEST passed",
@@ -443,12 +456,13 @@ fn open(args: &OpenArgs, json: bool) -> Result<()> {
         );
         println!("  sent    {sent} (key period {})", keys.period);
         println!("  CSB ID  {:#010x}", derived.csb_id);
-        println!("  TGK     {}", derived.tgk);
+        println!("  TGK     {}", derived.tgk.as_str());
         println!(
             "  TEK     {} (crypto session {})",
-            derived.tek, derived.cs_id
+            derived.tek.as_str(),
+            derived.cs_id
         );
-        println!("  salt    {}", derived.salt);
+        println!("  salt    {}", derived.salt.as_str());
     }
     Ok(())
 }
