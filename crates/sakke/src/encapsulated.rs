@@ -32,7 +32,11 @@ impl EncapsulatedData {
         Ok(EncapsulatedData { r, h })
     }
 
+    /// The encapsulator's output. Declassified: R and H are the ciphertext, which goes on
+    /// the wire, however secret the values they were computed from.
     pub(crate) fn new(r: AffinePoint, h: [u8; SSV_BYTES]) -> EncapsulatedData {
+        ctgrind::declassify(&r);
+        ctgrind::declassify(&h);
         EncapsulatedData { r, h }
     }
 
