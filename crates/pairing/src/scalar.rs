@@ -7,6 +7,7 @@ use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, CtOption};
 use zeroize::{DefaultIsZeroes, Zeroize, ZeroizeOnDrop};
 
 use crate::arith::{self, Limbs, Modulus, N};
+use crate::barrier;
 use crate::params;
 
 /// Marker for the prime q.
@@ -121,10 +122,11 @@ impl Scalar {
         let mut carry = 0u64;
         for (i, digit) in d.iter_mut().enumerate() {
             let w = (bits_at(&self.0, i * WINDOW, WINDOW) + carry) as i64;
-            // When w > 16, use w - 32 and carry one into the next window.
-            let over = ((16 - w) >> 63) & 1; // 1 iff w > 16
-            *digit = (w - (over << WINDOW)) as i8;
-            carry = over as u64;
+            // When w > 16, use w - 32 and carry one into the next window. `over` (1 iff
+            // w > 16) is opaque, so that the choice stays arithmetic.
+            let over = barrier::opaque(((16 - w) >> 63) as u64 & 1);
+            *digit = (w - ((over as i64) << WINDOW)) as i8;
+            carry = over;
         }
         SignedDigits { d }
     }
