@@ -14,7 +14,8 @@ use crate::scalar::{Scalar, WINDOW};
 pub const POINT_BYTES: usize = 1 + 2 * FP_BYTES;
 
 /// A point in affine coordinates. `infinity` marks the identity (x, y then meaningless).
-#[derive(Clone, Copy, Debug)]
+/// Debug output hides the point (an RSK is one); public points print by their encoding.
+#[derive(Clone, Copy)]
 pub struct AffinePoint {
     pub(crate) x: Fp,
     pub(crate) y: Fp,
@@ -35,7 +36,8 @@ impl zeroize::Zeroize for AffinePoint {
 }
 
 /// A point in Jacobian coordinates (X, Y, Z) = (x Z^2, y Z^3); Z = 0 is the identity.
-#[derive(Clone, Copy, Debug, Default)]
+/// Debug output hides the point.
+#[derive(Clone, Copy, Default)]
 pub struct JacobianPoint {
     pub(crate) x: Fp,
     pub(crate) y: Fp,
@@ -43,6 +45,8 @@ pub struct JacobianPoint {
 }
 
 impl DefaultIsZeroes for JacobianPoint {}
+
+crate::macros::impl_redacted_debug!(AffinePoint, JacobianPoint);
 
 impl AffinePoint {
     /// The point at infinity.

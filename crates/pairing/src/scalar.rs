@@ -1,8 +1,6 @@
 //! Integers modulo the group order q: KMS master secrets, the ephemeral r, identifiers used
 //! as multipliers.
 
-use core::fmt;
-
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, CtOption};
 use zeroize::{DefaultIsZeroes, Zeroize, ZeroizeOnDrop};
 
@@ -30,11 +28,7 @@ pub struct Scalar(pub(crate) Limbs);
 
 impl DefaultIsZeroes for Scalar {}
 
-impl fmt::Debug for Scalar {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Scalar(..)")
-    }
-}
+crate::macros::impl_redacted_debug!(Scalar);
 
 impl Scalar {
     pub const ZERO: Scalar = Scalar([0; N]);

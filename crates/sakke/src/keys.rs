@@ -13,9 +13,20 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::{Identifier, SakkeError};
 
-/// The KMS public key Z = [z]P: a point of order q.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The KMS public key Z = [z]P: a point of order q. Debug prints its encoding.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct KmsPublicKey(AffinePoint);
+
+impl fmt::Debug for KmsPublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KmsPublicKey({})", hex(&self.to_bytes()))
+    }
+}
+
+/// Lower-case hexadecimal, for printing public values.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
 
 impl KmsPublicKey {
     /// Decodes 0x04 || x || y and checks that the point has order q.
@@ -147,7 +158,7 @@ pub struct Rsk(AffinePoint);
 
 impl fmt::Debug for Rsk {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Rsk(<secret>)")
+        f.write_str("Rsk(<redacted>)")
     }
 }
 
