@@ -1,4 +1,4 @@
-//! Making secrets and ending cases: the only places the harness talks to memcheck.
+//! Making secrets, and ending cases: how the cases talk to memcheck.
 
 use pairing::{Fp, Scalar};
 
@@ -23,8 +23,8 @@ pub fn output<T: ?Sized>(value: &T) {
     ctgrind::declassify(value);
 }
 
-/// 128 deterministic bytes for a label: the secrets differ per case and per run of the
-/// harness they are the same, so a report can be reproduced.
+/// 128 deterministic bytes for a label: the secrets differ from case to case and are the
+/// same on every run, so a report can be reproduced.
 pub fn bytes128(label: &str) -> [u8; 128] {
     *sakke::hash::blocks::<128>(label.as_bytes())
 }
