@@ -65,9 +65,13 @@ impl CurvePoint {
         Ok(Self { point, encoded })
     }
 
-    /// Like [`Self::from_affine`], from projective coordinates.
+    /// Like [`Self::from_affine`], from projective coordinates. Declassified once affine:
+    /// every point made here is public (KPAK, PVT, and the signer's J, which every
+    /// verifier recomputes), unlike its projective coordinates.
     pub(crate) fn from_projective(point: ProjectivePoint) -> Result<Self> {
-        Self::from_affine(point.to_affine())
+        let affine = point.to_affine();
+        ctgrind::declassify(&affine);
+        Self::from_affine(affine)
     }
 
     pub(crate) fn affine(&self) -> &AffinePoint {

@@ -26,7 +26,9 @@ pub(crate) fn nonzero_from_bytes(bytes: &[u8]) -> Result<Zeroizing<Scalar>> {
             .map_err(|_| EccsiError::ScalarLength(bytes.len()))?,
     );
     let repr = Zeroizing::new(FieldBytes::from(*array));
-    let scalar = Option::<Scalar>::from(Scalar::from_repr(*repr))
+    // The value may be secret (KSAK, SSK, v, j); the verdicts are declassified, as the
+    // caller learns them from the result.
+    let scalar = ctgrind::public_option(Scalar::from_repr(*repr))
         .map(Zeroizing::new)
         .ok_or(EccsiError::ScalarOutOfRange)?;
     if is_zero(&scalar) {
@@ -63,7 +65,9 @@ pub(crate) fn try_random_nonzero(rng: &mut impl CryptoRngCore) -> Result<Zeroizi
     Err(EccsiError::Rng)
 }
 
-/// Constant-time zero test, for the zero checks the RFC mandates on secret values.
+/// The zero checks the RFC mandates, on values that may be secret (an SSK, HE + r SSK):
+/// constant time, and the verdict declassified, since a zero aborts or restarts the
+/// operation for everyone to see.
 pub(crate) fn is_zero(scalar: &Scalar) -> bool {
-    bool::from(scalar.ct_eq(&Scalar::ZERO))
+    ctgrind::public_verdict(scalar.ct_eq(&Scalar::ZERO))
 }

@@ -123,11 +123,14 @@ impl SigningKey {
         let he = hash::he(&self.hs, &r, msg);
         // Step 4: HE + r * SSK must be non-zero mod q.
         let denominator = Zeroizing::new(he + scalar::reduce(&r) * self.ssk.0);
-        let inverse = Option::<Scalar>::from(denominator.invert())
+        // Declassified: a zero denominator makes the signer draw a new j, visibly.
+        let inverse = ctgrind::public_option(denominator.invert())
             .map(Zeroizing::new)
             .ok_or(EccsiError::DegenerateSignature)?;
         // Step 5: s' = (HE + r * SSK)^-1 * j mod q, non-zero as both factors are.
         let s = *inverse * j;
+        // Declassified: s is published in the signature.
+        ctgrind::declassify(&s);
         // Step 6: s' < q < 2^256 always fits in N = 32 octets on P-256, so s = s'.
         // Step 7: Signature = r || s || PVT.
         Ok(Signature::from_parts(r, s, self.pvt))

@@ -2,9 +2,12 @@
 //! by the base field F_p and the scalar field F_q.
 //!
 //! Every routine runs the same instruction sequence whatever the values: loops have fixed
-//! bounds and conditional subtractions are done with masks, never branches. Loops index limbs by position, as the textbook algorithms
-//! do.
+//! bounds and conditional subtractions are done with masks, never branches, each mask
+//! passed through a value barrier so that the compiler cannot turn it back into a branch.
+//! Loops index limbs by position, as the textbook algorithms do.
 #![allow(clippy::needless_range_loop)]
+
+use crate::barrier;
 
 /// Number of 64-bit limbs in a 1024-bit value.
 pub(crate) const N: usize = 16;
@@ -122,7 +125,7 @@ fn select(mask: u64, a: &Limbs, b: &Limbs) -> Limbs {
 fn final_sub<M: Modulus>(t: &Limbs, hi: u64) -> Limbs {
     let (d, borrow) = sub_limbs(t, &M::M);
     // Keep the difference when t + hi*2^1024 >= m: a carry word, or no borrow.
-    let keep_diff = (hi | (borrow ^ 1)).wrapping_neg();
+    let keep_diff = barrier::mask(hi | (borrow ^ 1));
     select(keep_diff, &d, t)
 }
 
@@ -137,7 +140,7 @@ pub(crate) fn add_mod<M: Modulus>(a: &Limbs, b: &Limbs) -> Limbs {
 #[inline(always)]
 pub(crate) fn sub_mod<M: Modulus>(a: &Limbs, b: &Limbs) -> Limbs {
     let (d, borrow) = sub_limbs(a, b);
-    let mask = borrow.wrapping_neg();
+    let mask = barrier::mask(borrow);
     let mut masked = [0u64; N];
     for i in 0..N {
         masked[i] = M::M[i] & mask;
@@ -272,7 +275,7 @@ pub(crate) fn neg_mod<M: Modulus>(a: &Limbs) -> Limbs {
         nonzero |= limb;
     }
     // mask is all ones when a != 0.
-    let mask = ((nonzero | nonzero.wrapping_neg()) >> 63).wrapping_neg();
+    let mask = barrier::mask((nonzero | nonzero.wrapping_neg()) >> 63);
     let mut r = [0u64; N];
     for i in 0..N {
         r[i] = d[i] & mask;

@@ -1,6 +1,5 @@
 //! The base field F_p of RFC 6509 parameter set 1, in Montgomery form.
 
-use core::fmt;
 use core::ops::{Add, Mul, Neg, Sub};
 
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, CtOption};
@@ -30,15 +29,7 @@ pub struct Fp(pub(crate) Limbs);
 
 impl DefaultIsZeroes for Fp {}
 
-impl fmt::Debug for Fp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Fp(0x")?;
-        for b in self.to_bytes() {
-            write!(f, "{b:02x}")?;
-        }
-        write!(f, ")")
-    }
-}
+crate::macros::impl_redacted_debug!(Fp);
 
 impl Fp {
     pub const ZERO: Fp = Fp([0; N]);

@@ -7,14 +7,16 @@ use zeroize::DefaultIsZeroes;
 
 use crate::fp::Fp;
 
-/// c0 + i * c1.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// c0 + i * c1. Debug output hides the value.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct Fp2 {
     pub c0: Fp,
     pub c1: Fp,
 }
 
 impl DefaultIsZeroes for Fp2 {}
+
+crate::macros::impl_redacted_debug!(Fp2);
 
 impl Fp2 {
     pub const ZERO: Fp2 = Fp2 {

@@ -14,6 +14,7 @@
 
 mod arith;
 pub mod backend;
+mod barrier;
 mod error;
 mod fixed_base;
 mod fp;

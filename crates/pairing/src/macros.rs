@@ -1,5 +1,5 @@
-//! Operator boilerplate: the by-value and assigning forms of +, -, * in terms of the
-//! by-reference implementations.
+//! Boilerplate: the by-value and assigning forms of +, -, * in terms of the by-reference
+//! implementations, and Debug for types that may hold a secret.
 
 macro_rules! impl_binops {
     ($t:ty) => {
@@ -85,3 +85,20 @@ macro_rules! impl_binops {
 }
 
 pub(crate) use impl_binops;
+
+/// `Type(<redacted>)`: field elements, scalars and points hold secrets as often as not
+/// (RSK coordinates, pairing values, line coefficients, r), and the type cannot tell
+/// which, so Debug never shows the value. Public values print through their encodings.
+macro_rules! impl_redacted_debug {
+    ($($t:ident),*) => {
+        $(
+            impl core::fmt::Debug for $t {
+                fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                    f.write_str(concat!(stringify!($t), "(<redacted>)"))
+                }
+            }
+        )*
+    };
+}
+
+pub(crate) use impl_redacted_debug;

@@ -14,10 +14,13 @@ use crate::params;
 use crate::scalar::{Scalar, WINDOW};
 
 /// An element of PF_p[q] in the RFC's representation x = b/a (the coset of 1 + ix).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Debug output hides the value (w = <R, K_b> and g^r are secrets).
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct PfValue(pub(crate) Fp);
 
 impl DefaultIsZeroes for PfValue {}
+
+crate::macros::impl_redacted_debug!(PfValue);
 
 impl PfValue {
     /// The identity element (the coset of 1).

@@ -14,7 +14,8 @@ use crate::scalar::{Scalar, WINDOW};
 pub const POINT_BYTES: usize = 1 + 2 * FP_BYTES;
 
 /// A point in affine coordinates. `infinity` marks the identity (x, y then meaningless).
-#[derive(Clone, Copy, Debug)]
+/// Debug output hides the point (an RSK is one); public points print by their encoding.
+#[derive(Clone, Copy)]
 pub struct AffinePoint {
     pub(crate) x: Fp,
     pub(crate) y: Fp,
@@ -35,7 +36,8 @@ impl zeroize::Zeroize for AffinePoint {
 }
 
 /// A point in Jacobian coordinates (X, Y, Z) = (x Z^2, y Z^3); Z = 0 is the identity.
-#[derive(Clone, Copy, Debug, Default)]
+/// Debug output hides the point.
+#[derive(Clone, Copy, Default)]
 pub struct JacobianPoint {
     pub(crate) x: Fp,
     pub(crate) y: Fp,
@@ -43,6 +45,8 @@ pub struct JacobianPoint {
 }
 
 impl DefaultIsZeroes for JacobianPoint {}
+
+crate::macros::impl_redacted_debug!(AffinePoint, JacobianPoint);
 
 impl AffinePoint {
     /// The point at infinity.
@@ -111,16 +115,18 @@ impl AffinePoint {
         let mut yb = [0u8; FP_BYTES];
         xb.copy_from_slice(&bytes[1..1 + FP_BYTES]);
         yb.copy_from_slice(&bytes[1 + FP_BYTES..]);
-        let x = Option::<Fp>::from(Fp::from_bytes(&xb))
+        // The point may be secret (an RSK read from a key store). Each check's verdict is
+        // declassified, as the caller learns it from the result; the coordinates are not.
+        let x = ctgrind::public_option(Fp::from_bytes(&xb))
             .ok_or(PointError::NonCanonical { coordinate: 'x' })?;
-        let y = Option::<Fp>::from(Fp::from_bytes(&yb))
+        let y = ctgrind::public_option(Fp::from_bytes(&yb))
             .ok_or(PointError::NonCanonical { coordinate: 'y' })?;
         let p = AffinePoint {
             x,
             y,
             infinity: Choice::from(0),
         };
-        if !bool::from(p.is_on_curve()) {
+        if !ctgrind::public_verdict(p.is_on_curve()) {
             return Err(PointError::NotOnCurve);
         }
         Ok(p)
@@ -129,7 +135,8 @@ impl AffinePoint {
     /// [`AffinePoint::from_bytes`] plus the check that the point has order q.
     pub fn from_bytes_in_subgroup(bytes: &[u8]) -> Result<AffinePoint, PointError> {
         let p = AffinePoint::from_bytes(bytes)?;
-        if !bool::from(p.is_torsion_free()) {
+        // Declassified: the caller learns whether the point has order q from the result.
+        if !ctgrind::public_verdict(p.is_torsion_free()) {
             return Err(PointError::NotInSubgroup);
         }
         Ok(p)

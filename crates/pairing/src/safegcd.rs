@@ -4,9 +4,11 @@
 //!
 //! Fermat's a^(p-2) costs about 1,200 multiplications; this costs the equivalent of a few
 //! dozen. The number of steps is fixed, every step runs the same instructions, and the
-//! masks replace branches: the time says nothing about the input.
+//! masks replace branches (each behind a value barrier, or the compiler brings the
+//! branches back): the time says nothing about the input.
 
 use crate::arith::{Limbs, N};
+use crate::barrier::{self, sign_mask};
 
 /// Limbs of 62 bits: 17 x 62 = 1054 bits, room for signed values beyond +-2^1024.
 const L: usize = 17;
@@ -65,8 +67,8 @@ fn divsteps_59(mut zeta: i64, f0: u64, g0: u64) -> (i64, Trans) {
     let (mut u, mut v, mut q, mut r) = (8u64, 0u64, 0u64, 8u64);
     let (mut f, mut g) = (f0, g0);
     for _ in 3..62 {
-        let mut mask1 = (zeta >> 63) as u64; // zeta < 0
-        let mask2 = (g & 1).wrapping_neg(); // g odd
+        let mut mask1 = sign_mask(zeta) as u64; // zeta < 0
+        let mask2 = barrier::mask(g & 1); // g odd
         let x = (f ^ mask1).wrapping_sub(mask1);
         let y = (u ^ mask1).wrapping_sub(mask1);
         let z = (v ^ mask1).wrapping_sub(mask1);
@@ -96,8 +98,8 @@ fn divsteps_59(mut zeta: i64, f0: u64, g0: u64) -> (i64, Trans) {
 /// [d, e] <- t [d, e] / 2^62 mod p, keeping both in (-2p, p).
 fn update_de(d: &mut Signed62, e: &mut Signed62, t: &Trans, p: &Signed62, p_inv62: u64) {
     let (u, v, q, r) = (t.u as i128, t.v as i128, t.q as i128, t.r as i128);
-    let sd = d.0[L - 1] >> 63;
-    let se = e.0[L - 1] >> 63;
+    let sd = sign_mask(d.0[L - 1]);
+    let se = sign_mask(e.0[L - 1]);
     // Add [u, q] times p if d < 0 and [v, r] times p if e < 0, then whatever clears the
     // low 62 bits.
     let mut md = (t.u & sd) + (t.v & se);
@@ -145,7 +147,7 @@ fn update_fg(f: &mut Signed62, g: &mut Signed62, t: &Trans) {
 fn normalise(x: &mut Signed62, negate: i64, p: &Signed62) {
     // Add p where x < 0.
     let add_p = |x: &mut Signed62| {
-        let mask = x.0[L - 1] >> 63;
+        let mask = sign_mask(x.0[L - 1]);
         let mut carry = 0i64;
         for j in 0..L {
             let v = x.0[j] + (p.0[j] & mask) + carry;
@@ -184,8 +186,11 @@ pub(crate) fn invert(x: &Limbs, m: &Limbs, m_inv62: u64) -> Option<Limbs> {
         update_fg(&mut f, &mut g, &t);
     }
     let converged = g.0.iter().fold(0i64, |acc, &limb| acc | limb) == 0;
+    // Declassified: g reaches zero within BATCHES for every input below m, so the flag
+    // is always true and says nothing about x; it only guards against a wrong bound.
+    let converged = ctgrind::declassified(converged);
     // f is now +-1 (or +-m when x = 0, where d = 0 anyway).
-    normalise(&mut d, f.0[L - 1] >> 63, &p);
+    normalise(&mut d, sign_mask(f.0[L - 1]), &p);
     converged.then(|| from_signed62(&d))
 }
 

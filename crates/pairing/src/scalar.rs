@@ -1,12 +1,11 @@
 //! Integers modulo the group order q: KMS master secrets, the ephemeral r, identifiers used
 //! as multipliers.
 
-use core::fmt;
-
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, CtOption};
 use zeroize::{DefaultIsZeroes, Zeroize, ZeroizeOnDrop};
 
 use crate::arith::{self, Limbs, Modulus, N};
+use crate::barrier;
 use crate::params;
 
 /// Marker for the prime q.
@@ -29,11 +28,7 @@ pub struct Scalar(pub(crate) Limbs);
 
 impl DefaultIsZeroes for Scalar {}
 
-impl fmt::Debug for Scalar {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Scalar(..)")
-    }
-}
+crate::macros::impl_redacted_debug!(Scalar);
 
 impl Scalar {
     pub const ZERO: Scalar = Scalar([0; N]);
@@ -126,10 +121,11 @@ impl Scalar {
         let mut carry = 0u64;
         for (i, digit) in d.iter_mut().enumerate() {
             let w = (bits_at(&self.0, i * WINDOW, WINDOW) + carry) as i64;
-            // When w > 16, use w - 32 and carry one into the next window.
-            let over = ((16 - w) >> 63) & 1; // 1 iff w > 16
-            *digit = (w - (over << WINDOW)) as i8;
-            carry = over as u64;
+            // When w > 16, use w - 32 and carry one into the next window. `over` (1 iff
+            // w > 16) is opaque, so that the choice stays arithmetic.
+            let over = barrier::opaque(((16 - w) >> 63) as u64 & 1);
+            *digit = (w - ((over as i64) << WINDOW)) as i8;
+            carry = over;
         }
         SignedDigits { d }
     }

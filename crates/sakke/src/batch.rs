@@ -161,6 +161,8 @@ fn decapsulate_on(
         job.zeroize();
     }
     let tests = tests?;
+    // Declassified: TEST's verdicts are the results (an SSV, or a retry and its verdict).
+    ctgrind::declassify(&tests[..]);
 
     // The SSVs are cloned out, not moved: `ssvs` wipes them where they lie as it drops,
     // whereas a moved-from buffer would be freed with them in it.
@@ -220,6 +222,8 @@ fn encapsulate_on(
         job.zeroize();
     }
     let points = points?;
+    // Declassified: the points are the ciphertexts' R, which go on the wire.
+    ctgrind::declassify(&points[..]);
     let mut g_rs = backend.gt_pow_batch(&rs)?;
     let mut retried = 0;
     let results = items

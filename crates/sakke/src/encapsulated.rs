@@ -10,10 +10,21 @@ pub const ENCAPSULATED_BYTES: usize = POINT_BYTES + SSV_BYTES;
 
 /// A parsed SAKKE ciphertext. R is on the curve and not the identity; whether it lies in
 /// the order-q subgroup is settled by decapsulation's TEST, which no other point passes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Public: Debug prints R || H.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct EncapsulatedData {
     pub(crate) r: AffinePoint,
     pub(crate) h: [u8; SSV_BYTES],
+}
+
+impl core::fmt::Debug for EncapsulatedData {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "EncapsulatedData({})",
+            crate::keys::hex(&self.to_bytes())
+        )
+    }
 }
 
 impl EncapsulatedData {
@@ -32,7 +43,11 @@ impl EncapsulatedData {
         Ok(EncapsulatedData { r, h })
     }
 
+    /// The encapsulator's output. Declassified: R and H are the ciphertext, which goes on
+    /// the wire, however secret the values they were computed from.
     pub(crate) fn new(r: AffinePoint, h: [u8; SSV_BYTES]) -> EncapsulatedData {
+        ctgrind::declassify(&r);
+        ctgrind::declassify(&h);
         EncapsulatedData { r, h }
     }
 

@@ -3,17 +3,30 @@
 
 use core::fmt;
 
-use pairing::{pairing, AffinePoint, JacobianPoint, PfValue, Scalar, TableKey, POINT_BYTES};
+use pairing::{
+    pairing, AffinePoint, JacobianPoint, PfValue, Scalar, TableKey, FP_BYTES, POINT_BYTES,
+};
 use rand_core::{CryptoRngCore, OsRng};
-use subtle::ConstantTimeEq;
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::wiped_sha256::sha256;
 use crate::{Identifier, SakkeError};
 
-/// The KMS public key Z = [z]P: a point of order q.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The KMS public key Z = [z]P: a point of order q. Debug prints its encoding.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct KmsPublicKey(AffinePoint);
+
+impl fmt::Debug for KmsPublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KmsPublicKey({})", hex(&self.to_bytes()))
+    }
+}
+
+/// Lower-case hexadecimal, for printing public values.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
 
 impl KmsPublicKey {
     /// Decodes 0x04 || x || y and checks that the point has order q.
@@ -46,9 +59,18 @@ fn table_key(domain: &[u8], parts: &[&[u8]]) -> TableKey {
     TableKey(*sha256(&input))
 }
 
-/// Encodes a point known not to be the identity (every key point has order q).
+/// Encodes a point known not to be the identity (every key point has order q), without
+/// branching on it: the point may be an RSK. The identity would give zeros.
 fn encode(p: &AffinePoint) -> [u8; POINT_BYTES] {
-    p.to_bytes().unwrap_or([0u8; POINT_BYTES])
+    let mut out = [0u8; POINT_BYTES];
+    out[0] = 0x04;
+    out[1..1 + FP_BYTES].copy_from_slice(&p.x().to_bytes());
+    out[1 + FP_BYTES..].copy_from_slice(&p.y().to_bytes());
+    let keep = !p.is_identity();
+    for byte in out.iter_mut() {
+        *byte = u8::conditional_select(&0, byte, keep);
+    }
+    out
 }
 
 /// The KMS master secret z in [2, q-1]. Wiped on drop; never printed.
@@ -87,18 +109,23 @@ impl Kms {
 
     /// A master secret from its big-endian encoding (at most 128 bytes).
     pub fn from_secret_bytes(bytes: &[u8]) -> Result<Kms, SakkeError> {
-        let z = Scalar::from_be_bytes(bytes)
-            .and_then(Option::<Scalar>::from)
-            .ok_or(SakkeError::MasterSecretOutOfRange)?;
-        if bool::from(z.ct_eq(&Scalar::ZERO) | z.ct_eq(&Scalar::from_u64(1))) {
+        let z = Scalar::from_be_bytes(bytes).ok_or(SakkeError::MasterSecretOutOfRange)?;
+        let small = z.map(|z| z.ct_eq(&Scalar::ZERO) | z.ct_eq(&Scalar::from_u64(1)));
+        // Declassified: whether the key loads is what the caller is told.
+        let in_range = z.is_some() & !small.unwrap_or(Choice::from(1));
+        if !ctgrind::public_verdict(in_range) {
             return Err(SakkeError::MasterSecretOutOfRange);
         }
-        let public = KmsPublicKey(
-            JacobianPoint::from(AffinePoint::generator())
-                .mul(&z)
-                .to_affine(),
-        );
-        Ok(Kms { z, public })
+        let z = z.unwrap_or(Scalar::ZERO);
+        let public = JacobianPoint::from(AffinePoint::generator())
+            .mul(&z)
+            .to_affine();
+        // Declassified: Z = [z]P is the KMS public key, published to every user.
+        ctgrind::declassify(&public);
+        Ok(Kms {
+            z,
+            public: KmsPublicKey(public),
+        })
     }
 
     /// The 128-byte big-endian master secret, for the KMS's own key store.
@@ -113,7 +140,9 @@ impl Kms {
     /// K_a = [(a + z)^-1]P (RFC 6508 section 6.1.1), validated before it is returned.
     pub fn issue_rsk(&self, id: &Identifier) -> Result<Rsk, SakkeError> {
         let sum = Zeroizing::new(id.value().add(&self.z));
-        if bool::from(sum.is_zero()) {
+        // Declassified: a refused identifier is reported to the caller (and only an
+        // identifier equal to -z mod q is refused, which nobody can choose without z).
+        if ctgrind::public_verdict(sum.is_zero()) {
             return Err(SakkeError::DegenerateIdentifier);
         }
         let inv = Zeroizing::new(sum.invert());
@@ -132,7 +161,7 @@ pub struct Rsk(AffinePoint);
 
 impl fmt::Debug for Rsk {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Rsk(<secret>)")
+        f.write_str("Rsk(<redacted>)")
     }
 }
 
@@ -152,7 +181,8 @@ impl Rsk {
     /// RFC 6508 section 6.1.2: < [a]P + Z, K_a > == g.
     pub fn validate(&self, id: &Identifier, kms: &KmsPublicKey) -> Result<(), SakkeError> {
         let base = RecipientKey::new(id, kms)?;
-        if bool::from(pairing(&base.base, &self.0).ct_eq(&PfValue::generator())) {
+        // Declassified: the verdict of validation is the result.
+        if ctgrind::public_verdict(pairing(&base.base, &self.0).ct_eq(&PfValue::generator())) {
             Ok(())
         } else {
             Err(SakkeError::RskInvalid)
@@ -223,7 +253,9 @@ impl ReceiverKey {
     /// Validates the RSK (RFC 6508 section 6.1.2) and keeps it with [b]P + Z.
     pub fn new(id: &Identifier, kms: &KmsPublicKey, rsk: Rsk) -> Result<ReceiverKey, SakkeError> {
         let recipient = RecipientKey::new(id, kms)?;
-        if !bool::from(pairing(&recipient.base, &rsk.0).ct_eq(&PfValue::generator())) {
+        // Declassified: the verdict of validation is the result.
+        let valid = pairing(&recipient.base, &rsk.0).ct_eq(&PfValue::generator());
+        if !ctgrind::public_verdict(valid) {
             return Err(SakkeError::RskInvalid);
         }
         // The key names the table without revealing the RSK: a hash, domain separated.
@@ -231,6 +263,8 @@ impl ReceiverKey {
             b"sakke rsk lines",
             &[id.as_bytes(), &kms.to_bytes(), &rsk.to_bytes()[..]],
         );
+        // Declassified: SHA-256 hides the RSK, and backends look tables up by this name.
+        ctgrind::declassify(&line_table);
         Ok(ReceiverKey {
             recipient,
             rsk,

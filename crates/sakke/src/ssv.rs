@@ -63,6 +63,6 @@ impl Eq for Ssv {}
 
 impl fmt::Debug for Ssv {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Ssv(<secret>)")
+        f.write_str("Ssv(<redacted>)")
     }
 }

@@ -21,7 +21,8 @@ use crate::{AffinePoint, Fp, PfValue, Scalar};
 pub struct TableKey(pub [u8; 32]);
 
 /// <fixed, at>. The pairing is symmetric; the backend runs the Miller loop over `fixed`
-/// (an RSK, whose lines can be precomputed) and evaluates it at `at`.
+/// (an RSK, whose lines can be precomputed) and evaluates it at `at`. Debug shows the
+/// table's name; the points print redacted.
 #[derive(Clone, Copy, Debug)]
 pub struct PairingJob {
     pub fixed: AffinePoint,
@@ -30,7 +31,8 @@ pub struct PairingJob {
     pub at: AffinePoint,
 }
 
-/// [scalar]base for a secret scalar; `base` has order q.
+/// [scalar]base for a secret scalar; `base` has order q. Debug shows the table's name;
+/// the point and the scalar print redacted.
 #[derive(Clone, Copy, Debug)]
 pub struct ScalarMulJob {
     pub base: AffinePoint,
