@@ -29,7 +29,7 @@ pub use identifier::Identifier;
 pub use kem::{
     decapsulate, decapsulate_with, derive_r, encapsulate, encapsulate_to, finish_decapsulation,
 };
-pub use keys::{Kms, KmsPublicKey, ReceiverKey, RecipientKey, Rsk};
+pub use keys::{receiver_key_digest, Kms, KmsPublicKey, ReceiverKey, RecipientKey, Rsk};
 pub use pairing::backend::{CpuBackend, CpuConfig, PairingBackend};
 pub use pairing::POINT_BYTES;
 pub use ssv::{Ssv, SSV_BYTES};

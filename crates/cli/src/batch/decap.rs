@@ -2,27 +2,19 @@
 //! to `{"id", "ssv"}`.
 
 use sakke::{
-    decapsulate_batch, DecapItem, EncapsulatedData, Identifier, KmsPublicKey, PairingBackend,
-    ReceiverKey, Rsk,
+    decapsulate_batch, receiver_key_digest, DecapItem, EncapsulatedData, Identifier, KmsPublicKey,
+    PairingBackend, ReceiverKey, Rsk,
 };
-use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::{merge_results, parse_request, sakke_error, Id, KeyCache, LineError, LineResult};
 use crate::secret_hex;
 
 const FIELDS: [&str; 4] = ["kms_public_key", "identity", "rsk", "encapsulated"];
 
-/// The bytes a receiver key is built from: (Z, identity, RSK). Holds a secret: wiped.
-#[derive(PartialEq, Eq, Hash, Zeroize, ZeroizeOnDrop)]
-pub struct ReceiverKeyBytes {
-    kms_public_key: Vec<u8>,
-    identity: Vec<u8>,
-    rsk: Vec<u8>,
-}
-
 /// Validated receiver keys for one run: RSK validation (a pairing) happens once per
-/// distinct (Z, identity, RSK), not once per line.
-pub type ReceiverKeyCache = KeyCache<ReceiverKeyBytes, ReceiverKey>;
+/// distinct (Z, identity, RSK), not once per line. Keyed by a digest of those bytes
+/// ([`receiver_key_digest`]), so looking a key up never compares RSK bytes.
+pub type ReceiverKeyCache = KeyCache<[u8; 32], ReceiverKey>;
 
 fn receiver_key(z: &[u8], identity: &[u8], rsk: &[u8]) -> Result<ReceiverKey, LineError> {
     let z = KmsPublicKey::from_bytes(z).map_err(|e| sakke_error("kms_public_key", e))?;
@@ -55,13 +47,8 @@ pub fn parse_decap_line(
         let encapsulated = request.hex_required("encapsulated")?;
         let encapsulated = EncapsulatedData::from_bytes(&encapsulated)
             .map_err(|e| sakke_error("encapsulated", e))?;
-        let bytes = ReceiverKeyBytes {
-            kms_public_key: kms_public_key.to_vec(),
-            identity: identity.to_vec(),
-            rsk: rsk.to_vec(),
-        };
         let key = cache.with(
-            bytes,
+            receiver_key_digest(&kms_public_key, &identity, &rsk),
             || receiver_key(&kms_public_key, &identity, &rsk),
             |key| key.clone(),
         )?;
