@@ -8,9 +8,11 @@
 
 mod cache;
 mod cpu;
+pub mod crossover;
 
 pub use cache::TableStats;
 pub use cpu::{CpuBackend, CpuConfig};
+pub use crossover::Crossovers;
 
 use thiserror::Error;
 
