@@ -112,6 +112,7 @@ pub fn open(
             line_table_budget_bytes: options.table_budget_bytes / 3,
             base_table_budget_bytes: options.table_budget_bytes - options.table_budget_bytes / 3,
             vector,
+            ..CpuConfig::default()
         })
     };
     match name {
