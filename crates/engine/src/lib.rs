@@ -2,4 +2,5 @@
 
 pub mod registry;
 
+pub use pairing::backend::TablePolicy;
 pub use registry::{available, open, BackendInfo, BackendOptions, RegistryError};
