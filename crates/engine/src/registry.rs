@@ -1,6 +1,6 @@
 //! Every backend this build knows, whether it can run on this machine, and why not.
 
-use pairing::backend::{BackendError, CpuBackend, CpuConfig, PairingBackend};
+use pairing::backend::{BackendError, CpuBackend, CpuConfig, PairingBackend, TablePolicy};
 use thiserror::Error;
 
 /// One known backend.
@@ -21,6 +21,9 @@ pub struct BackendOptions {
     /// Memory for precomputed tables, in bytes, split between per-RSK line tables (one
     /// third) and per-identity fixed-base tables (two thirds, as they are larger).
     pub table_budget_bytes: usize,
+    /// When a key gets a table: once its uses in the run reach the measured crossover
+    /// (`Auto`, the default), on its second use within a batch (`Always`), or never.
+    pub tables: TablePolicy,
 }
 
 impl Default for BackendOptions {
@@ -28,6 +31,7 @@ impl Default for BackendOptions {
         BackendOptions {
             threads: 0,
             table_budget_bytes: 384 << 20,
+            tables: TablePolicy::Auto,
         }
     }
 }
@@ -112,6 +116,8 @@ pub fn open(
             line_table_budget_bytes: options.table_budget_bytes / 3,
             base_table_budget_bytes: options.table_budget_bytes - options.table_budget_bytes / 3,
             vector,
+            tables: options.tables,
+            crossovers: None,
         })
     };
     match name {
@@ -144,6 +150,32 @@ mod tests {
         .unwrap();
         assert_eq!(cpu.name(), "cpu");
         assert_eq!(cpu.capabilities().parallelism, 1);
+    }
+
+    #[test]
+    fn the_table_policy_reaches_the_backend() {
+        for name in ["cpu", "cpu-scalar"] {
+            let open = |tables| {
+                open(
+                    name,
+                    &BackendOptions {
+                        threads: 1,
+                        tables,
+                        ..Default::default()
+                    },
+                )
+                .unwrap()
+            };
+            let budget = |b: Box<dyn PairingBackend>| b.capabilities().table_budget_bytes;
+            assert_eq!(budget(open(TablePolicy::Auto)), 384 << 20, "{name}");
+            assert_eq!(budget(open(TablePolicy::Always)), 384 << 20, "{name}");
+            // `never` is a zero budget: an explicit build is refused.
+            let never = open(TablePolicy::Never);
+            assert_eq!(never.capabilities().table_budget_bytes, 0, "{name}");
+            let p = pairing::AffinePoint::generator();
+            let key = pairing::TableKey([7; 32]);
+            assert!(never.prepare_pairing_table(key, &p).is_err(), "{name}");
+        }
     }
 
     #[test]

@@ -66,6 +66,7 @@ fn bench(c: &mut Criterion) {
             vector,
             line_table_budget_bytes: 0,
             base_table_budget_bytes: 0,
+            ..CpuConfig::default()
         })
         .unwrap();
         c.bench_function(&format!("decapsulate_batch64_no_tables_{tag}"), |b| {

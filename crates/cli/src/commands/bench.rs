@@ -194,6 +194,7 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<()> {
                     &BackendOptions {
                         threads: t,
                         table_budget_bytes,
+                        ..BackendOptions::default()
                     },
                 )
             };

@@ -1,9 +1,11 @@
-//! A bounded, least-recently-used cache of precomputed tables with a memory budget.
+//! A bounded, least-recently-used cache of precomputed tables with a memory budget, and
+//! the use counts of the keys that have no table yet.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use super::use_counts::{UseCounts, MAX_COUNTED_KEYS};
 use super::TableKey;
 
 /// Counters reported by [`super::PairingBackend::table_stats`].
@@ -45,6 +47,17 @@ struct Inner<T> {
     entries: HashMap<TableKey, Entry<T>>,
     clock: u64,
     stats: TableStats,
+    /// Uses of keys without a table, counted towards one.
+    uses: UseCounts,
+    /// The size of this cache's tables (all of one kind are alike), once one was built.
+    table_bytes: Option<usize>,
+}
+
+/// What a batch found: the tables it can use now, and the keys the policy wants built,
+/// most used in the batch first.
+pub(crate) struct Selection<T> {
+    pub(crate) resident: HashMap<TableKey, Arc<T>>,
+    pub(crate) wanted: Vec<TableKey>,
 }
 
 /// Tables of one kind, shared by every thread of a backend. The budget is shared between
@@ -64,6 +77,8 @@ impl<T> TableCache<T> {
                 entries: HashMap::new(),
                 clock: 0,
                 stats,
+                uses: UseCounts::new(MAX_COUNTED_KEYS),
+                table_bytes: None,
             }),
         }
     }
@@ -74,23 +89,51 @@ impl<T> TableCache<T> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The table under `key`, counting a hit or a miss.
-    pub(crate) fn get(&self, key: &TableKey) -> Option<Arc<T>> {
+    /// Looks up each key of a batch with its number of uses in the batch, counting hits
+    /// and misses. A key without a table has its uses counted, and is wanted when
+    /// `wants(earlier uses, uses in this batch)` says so. A cache without a budget keeps
+    /// nothing, counts included.
+    pub(crate) fn select(
+        &self,
+        batch: &[(TableKey, u32)],
+        wants: impl Fn(u32, u32) -> bool,
+    ) -> Selection<T> {
         let mut inner = self.lock();
-        inner.clock += 1;
-        let now = inner.clock;
-        match inner.entries.get_mut(key) {
-            Some(entry) => {
+        let counting = inner.stats.budget_bytes > 0;
+        let mut resident = HashMap::new();
+        let mut wanted = Vec::new();
+        for &(key, in_batch) in batch {
+            inner.clock += 1;
+            let now = inner.clock;
+            if let Some(entry) = inner.entries.get_mut(&key) {
                 entry.last_used = now;
-                let table = entry.table.clone();
+                resident.insert(key, entry.table.clone());
                 inner.stats.hits += 1;
-                Some(table)
+                continue;
             }
-            None => {
-                inner.stats.misses += 1;
-                None
+            inner.stats.misses += 1;
+            if counting {
+                let total = inner.uses.add(key, in_batch);
+                if wants(total - in_batch, in_batch) {
+                    wanted.push((key, in_batch, total));
+                }
             }
         }
+        // Most uses in this batch first (they repay the build at once), then most uses
+        // overall; the key breaks ties so the choice does not depend on hashing.
+        wanted.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        Selection {
+            resident,
+            wanted: wanted.into_iter().map(|(key, _, _)| key).collect(),
+        }
+    }
+
+    /// How many more tables fit beside `in_use` resident ones, once the size of a table
+    /// is known (None before the first build).
+    pub(crate) fn room(&self, in_use: usize) -> Option<usize> {
+        let inner = self.lock();
+        let bytes = inner.table_bytes?;
+        Some((inner.stats.budget_bytes / bytes.max(1)).saturating_sub(in_use))
     }
 
     pub(crate) fn contains(&self, key: &TableKey) -> bool {
@@ -109,6 +152,9 @@ impl<T> TableCache<T> {
         let mut inner = self.lock();
         inner.stats.builds += 1;
         inner.stats.build_time += build_time;
+        inner.table_bytes = Some(inner.table_bytes.map_or(bytes, |b| b.max(bytes)));
+        // It has its table now; counting starts again only if it loses it.
+        inner.uses.forget(&key);
         if bytes > inner.stats.budget_bytes {
             return false;
         }
@@ -129,6 +175,9 @@ impl<T> TableCache<T> {
                 inner.stats.bytes -= old.bytes;
                 inner.stats.tables -= 1;
                 inner.stats.evictions += 1;
+                // An evicted key earns its table again from zero, so a budget too small
+                // for the keys in use does not rebuild tables at every turn.
+                inner.uses.forget(&victim);
             }
         }
         inner.clock += 1;
@@ -153,6 +202,7 @@ impl<T> TableCache<T> {
     pub(crate) fn clear(&self) {
         let mut inner = self.lock();
         inner.entries.clear();
+        inner.uses.clear();
         inner.stats.bytes = 0;
         inner.stats.tables = 0;
     }

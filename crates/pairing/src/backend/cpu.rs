@@ -4,15 +4,15 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use subtle::ConstantTimeEq;
 
-use super::cache::TableCache;
+use super::cache::{Selection, TableCache};
 use super::{
-    BackendError, BatchResult, Capabilities, PairingBackend, PairingJob, ScalarMulJob, TableKey,
-    TableStats,
+    BackendError, BatchResult, Capabilities, Crossovers, PairingBackend, PairingJob, ScalarMulJob,
+    TableKey, TablePolicy, TableStats,
 };
 use crate::{
     gt_table, miller_loop, AffinePoint, BaseTable, Fp, Fp2, JacobianPoint, LineTable, PfValue,
@@ -32,6 +32,12 @@ pub struct CpuConfig {
     /// Use the AVX-512 IFMA unit for tabled work, eight items at a time, when the
     /// processor has one. Off: portable 64-bit code only.
     pub vector: bool,
+    /// When a key named in a batch gets a table. [`TablePolicy::Never`] sets both budgets
+    /// to zero.
+    pub tables: TablePolicy,
+    /// The uses at which [`TablePolicy::Auto`] builds a table; None: the crossovers
+    /// measured for this path ([`Crossovers::measured`]).
+    pub crossovers: Option<Crossovers>,
 }
 
 impl Default for CpuConfig {
@@ -41,6 +47,8 @@ impl Default for CpuConfig {
             line_table_budget_bytes: 128 << 20,
             base_table_budget_bytes: 256 << 20,
             vector: true,
+            tables: TablePolicy::Auto,
+            crossovers: None,
         }
     }
 }
@@ -55,6 +63,8 @@ pub struct CpuBackend {
     vector: bool,
     lines: TableCache<LineTable>,
     bases: TableCache<BaseTable>,
+    policy: TablePolicy,
+    crossovers: Crossovers,
 }
 
 impl CpuBackend {
@@ -68,13 +78,20 @@ impl CpuBackend {
                 reason: e.to_string(),
             })?;
         let threads = pool.current_num_threads();
+        let vector = config.vector && vector_unit();
+        let budget = |bytes| match config.tables {
+            TablePolicy::Never => 0,
+            TablePolicy::Auto | TablePolicy::Always => bytes,
+        };
         Ok(CpuBackend {
             pool,
             threads,
             vector_requested: config.vector,
-            vector: config.vector && vector_unit(),
-            lines: TableCache::new(config.line_table_budget_bytes),
-            bases: TableCache::new(config.base_table_budget_bytes),
+            vector,
+            lines: TableCache::new(budget(config.line_table_budget_bytes)),
+            bases: TableCache::new(budget(config.base_table_budget_bytes)),
+            policy: config.tables,
+            crossovers: config.crossovers.unwrap_or(Crossovers::measured(vector)),
         })
     }
 
@@ -88,6 +105,15 @@ impl CpuBackend {
 
     pub fn threads(&self) -> usize {
         self.threads
+    }
+
+    pub fn table_policy(&self) -> TablePolicy {
+        self.policy
+    }
+
+    /// The uses at which [`TablePolicy::Auto`] builds each kind of table.
+    pub fn crossovers(&self) -> Crossovers {
+        self.crossovers
     }
 
     /// Contiguous chunk length giving each thread one chunk: fewer chunks means fewer
@@ -104,8 +130,9 @@ impl CpuBackend {
         finish: impl Fn(usize, Vec<JacobianPoint>) -> Vec<T> + Sync,
     ) -> Vec<T> {
         let tables = self.pool.install(|| {
-            Self::resolve(
+            self.resolve(
                 &self.bases,
+                self.crossovers.bases,
                 jobs.iter().filter_map(|j| j.table.map(|k| (k, j.base))),
                 |p| build_base(p, self.vector),
             )
@@ -133,45 +160,56 @@ impl CpuBackend {
         })
     }
 
-    /// The resident table for `key`; built now if the key occurs at least twice in this
-    /// batch (a table costs about one plain pairing to build and repays itself on the
-    /// second use) and the budget is not zero. Keys used once go untabled.
+    /// The tables a batch's jobs use: those resident, and those the policy builds now
+    /// for keys that have earned one (`crossover` uses for [`TablePolicy::Auto`]), never
+    /// more than the budget holds beside the resident ones this batch uses. Other keys go
+    /// untabled.
     fn resolve<T: Send + Sync>(
+        &self,
         cache: &TableCache<T>,
+        crossover: u32,
         keys: impl Iterator<Item = (TableKey, AffinePoint)>,
         build: impl Fn(&AffinePoint) -> (T, usize) + Sync,
     ) -> HashMap<TableKey, Arc<T>> {
-        let mut counts: HashMap<TableKey, (usize, AffinePoint)> = HashMap::new();
+        let mut uses: HashMap<TableKey, (u32, AffinePoint)> = HashMap::new();
         for (key, point) in keys {
-            counts.entry(key).or_insert((0, point)).0 += 1;
+            uses.entry(key).or_insert((0, point)).0 += 1;
         }
-        let mut resolved = HashMap::new();
-        let mut to_build = Vec::new();
-        for (key, (count, point)) in counts {
-            match cache.get(&key) {
-                Some(table) => {
-                    resolved.insert(key, table);
-                }
-                // A zero budget means "no tables": honoured for benchmarks and tests.
-                None if count >= 2 && cache.stats().budget_bytes > 0 => to_build.push((key, point)),
-                None => {}
+        let batch: Vec<(TableKey, u32)> = uses.iter().map(|(k, (n, _))| (*k, *n)).collect();
+        let policy = self.policy;
+        let Selection {
+            resident: mut tables,
+            wanted,
+        } = cache.select(&batch, |earlier, now| {
+            policy.wants_table(crossover, earlier, now)
+        });
+        let build_one = |key: &TableKey| {
+            let start = Instant::now();
+            let (table, bytes) = build(&uses[key].1);
+            (*key, Arc::new(table), bytes, start.elapsed())
+        };
+        let keep = |tables: &mut HashMap<TableKey, Arc<T>>, built: Vec<Built<T>>| {
+            for (key, table, bytes, elapsed) in built {
+                // Used for this batch even if it does not fit the budget.
+                cache.insert(key, table.clone(), bytes, elapsed);
+                tables.insert(key, table);
             }
+        };
+        let mut pending = wanted.as_slice();
+        if cache.room(0).is_none() && !pending.is_empty() {
+            // Until a table is built the cache cannot tell how many fit: build one alone.
+            keep(&mut tables, vec![build_one(&pending[0])]);
+            pending = &pending[1..];
         }
-        let built: Vec<_> = to_build
-            .par_iter()
-            .map(|(key, point)| {
-                let start = Instant::now();
-                let (table, bytes) = build(point);
-                (*key, Arc::new(table), bytes, start.elapsed())
-            })
-            .collect();
-        for (key, table, bytes, elapsed) in built {
-            cache.insert(key, table.clone(), bytes, elapsed);
-            resolved.insert(key, table);
-        }
-        resolved
+        let room = cache.room(tables.len()).unwrap_or(0);
+        let now = &pending[..room.min(pending.len())];
+        keep(&mut tables, now.par_iter().map(build_one).collect());
+        tables
     }
 }
+
+/// A table just built: its key, the table, its size and its build time.
+type Built<T> = (TableKey, Arc<T>, usize, Duration);
 
 /// Whether this processor has the vector unit the tabled paths use.
 fn vector_unit() -> bool {
@@ -283,8 +321,9 @@ impl PairingBackend for CpuBackend {
 
     fn pairing_batch(&self, jobs: &[PairingJob]) -> BatchResult<PfValue> {
         let tables = self.pool.install(|| {
-            Self::resolve(
+            self.resolve(
                 &self.lines,
+                self.crossovers.lines,
                 jobs.iter().filter_map(|j| j.table.map(|k| (k, j.fixed))),
                 |p| build_lines(p, self.vector),
             )

@@ -8,9 +8,14 @@
 
 mod cache;
 mod cpu;
+pub mod crossover;
+mod policy;
+mod use_counts;
 
 pub use cache::TableStats;
 pub use cpu::{CpuBackend, CpuConfig};
+pub use crossover::Crossovers;
+pub use policy::TablePolicy;
 
 use thiserror::Error;
 
