@@ -56,6 +56,11 @@ enum Command {
     /// encapsulation batches at several sizes and thread counts; writes JSON and an SVG
     /// plot to bench-results/.
     Bench(commands::bench::BenchArgs),
+
+    /// Run the gateway service: gRPC over mutual TLS with the key store's users, health,
+    /// Prometheus metrics; `--dev` makes throwaway certificates and keys to try it.
+    #[command(after_help = "Example:\n  sakke serve --dev")]
+    Serve(commands::serve::ServeArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -71,6 +76,7 @@ fn main() -> std::process::ExitCode {
         Command::Backends => commands::backends::run(cli.json),
         Command::Demo(args) => commands::demo::run(args, cli.json),
         Command::Bench(args) => commands::bench::run(args, cli.json),
+        Command::Serve(args) => commands::serve::run(args, cli.json),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -6,3 +6,4 @@ pub mod bench;
 pub mod demo;
 pub mod imessage;
 pub mod kms;
+pub mod serve;
