@@ -5,17 +5,20 @@
 //! or opens with that user's keys if the client's certificate is authorised for the user
 //! ([`authz`]). Beside the gRPC port: `grpc.health.v1` (NOT_SERVING once draining) and a
 //! plain-HTTP `GET /metrics` for Prometheus. The caller loads and validates the keys
-//! ([`KeyRing`]), builds the [`engine::Engine`], and runs [`Gateway::serve`].
+//! ([`KeyRing`]), builds the [`engine::Engine`], and runs [`Gateway::serve`]. [`load`] is
+//! the other side: a checked load generator (`sakke load`).
 
 // tonic's `Status` (176 bytes) is the error of every gRPC handler and what they return.
 #![allow(clippy::result_large_err)]
 
 pub mod authz;
+pub mod client;
 pub mod config;
 mod counters;
 pub mod dev_certs;
 mod grpc;
 pub mod keyring;
+pub mod load;
 mod metrics_http;
 mod requests;
 mod server;

@@ -257,4 +257,14 @@ fn print_dev_help(s: &dev::DevSetup, grpc: SocketAddr, metrics: SocketAddr) {
         d(&s.client_key)
     );
     println!("  curl http://{metrics}/metrics");
+    println!("\nLoad it, every answer checked:");
+    println!(
+        "  sakke load --url https://localhost:{} --ca {} --cert {} --key {} \\\n    --user {} --period {} --concurrency 16 --duration 10 --priority mixed",
+        grpc.port(),
+        d(&s.ca),
+        d(&s.client_cert),
+        d(&s.client_key),
+        dev::USERS[0],
+        s.period
+    );
 }
