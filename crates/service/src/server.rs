@@ -33,8 +33,19 @@ pub struct TlsPem {
     pub client_ca: Vec<u8>,
 }
 
+impl TlsPem {
+    /// Client certificates required, chaining to `client_ca`.
+    fn config(&self) -> ServerTlsConfig {
+        ServerTlsConfig::new()
+            .identity(Identity::from_pem(&self.cert, &self.key))
+            .client_ca_root(Certificate::from_pem(&self.client_ca))
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum ServeError {
+    #[error("the server certificate, its key or the client CA: {0}")]
+    Tls(#[source] tonic::transport::Error),
     #[error("listening on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -97,9 +108,7 @@ impl Gateway {
             counters,
             draining,
         );
-        let tls = ServerTlsConfig::new()
-            .identity(Identity::from_pem(&tls.cert, &tls.key))
-            .client_ca_root(Certificate::from_pem(&tls.client_ca));
+        let tls = tls.config();
 
         let mut engine_stopping = None;
         let drain = async {
@@ -115,7 +124,8 @@ impl Gateway {
             engine_stopping = Some(tokio::task::spawn_blocking(move || engine.shutdown()));
         };
         let served = Server::builder()
-            .tls_config(tls)?
+            .tls_config(tls)
+            .map_err(ServeError::Tls)?
             .add_service(health_service)
             .add_service(SakkeServer::new(service))
             .serve_with_incoming_shutdown(TcpListenerStream::new(grpc), drain)
@@ -142,6 +152,10 @@ impl Gateway {
             .enable_all()
             .build()
             .map_err(ServeError::Runtime)?;
+        // Bad TLS material is reported before anything listens or says it is ready.
+        Server::builder()
+            .tls_config(self.tls.config())
+            .map_err(ServeError::Tls)?;
         runtime.block_on(async move {
             use tokio::signal::unix::{signal, SignalKind};
             let mut term = signal(SignalKind::terminate()).map_err(ServeError::Runtime)?;

@@ -137,13 +137,10 @@ fn settings(args: &ServeArgs) -> Result<ServiceConfig> {
     Ok(c)
 }
 
-fn required<'a>(path: &'a Option<PathBuf>, what: &str) -> Result<&'a Path> {
-    path.as_deref().with_context(|| {
-        format!(
-            "no {what}: pass --{what} or set `{}` in --config",
-            what.replace('-', "_")
-        )
-    })
+/// A path setting that has no default: named as both its flag and its config key.
+fn required<'a>(path: &'a Option<PathBuf>, flag: &str, key: &str) -> Result<&'a Path> {
+    path.as_deref()
+        .with_context(|| format!("no {key}: pass --{flag} or set `{key}` in --config"))
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
@@ -171,14 +168,14 @@ pub fn run(args: &ServeArgs, json: bool) -> Result<()> {
         None
     };
 
-    let keys = keyring::load(required(&config.key_store, "store")?)?;
-    let authz_path = required(&config.authz, "authz")?;
+    let keys = keyring::load(required(&config.key_store, "store", "key_store")?)?;
+    let authz_path = required(&config.authz, "authz", "authz")?;
     let authz = Authorisation::parse(&String::from_utf8_lossy(&read(authz_path)?))
         .with_context(|| format!("in {}", authz_path.display()))?;
     let tls = TlsPem {
-        cert: read(required(&config.cert, "cert")?)?,
-        key: read(required(&config.key, "key")?)?,
-        client_ca: read(required(&config.client_ca, "client-ca")?)?,
+        cert: read(required(&config.cert, "cert", "cert")?)?,
+        key: read(required(&config.key, "key", "key")?)?,
+        client_ca: read(required(&config.client_ca, "client-ca", "client_ca")?)?,
     };
     let backend = engine::open(&config.backend, &config.backend_options())?;
     let engine = Engine::new(config.engine_config(), Arc::from(backend), vec![])
