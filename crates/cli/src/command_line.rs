@@ -61,6 +61,20 @@ enum Command {
     /// encapsulation batches at several sizes and thread counts; writes JSON and an SVG
     /// plot to bench-results/.
     Bench(commands::bench::BenchArgs),
+
+    /// Run the gateway service: gRPC over mutual TLS with the key store's users, health,
+    /// Prometheus metrics; `--dev` makes throwaway certificates and keys to try it.
+    #[command(after_help = "Example:\n  sakke serve --dev")]
+    Serve(commands::serve::ServeArgs),
+
+    /// Drive a `sakke serve` with decapsulations, open loop (--rate) or closed loop
+    /// (--concurrency); checks every answer and prints p50/p90/p99/p99.9 per priority.
+    #[command(
+        after_help = "Example (with the files `sakke serve --dev` prints):\n  \
+        sakke load --ca DIR/ca.pem --cert DIR/client.pem --key DIR/client.key \\\n    \
+        --user tel:+447700900001 --period 2026-12 --concurrency 32 --duration 10"
+    )]
+    Load(commands::load::LoadArgs),
 }
 
 /// Runs the `sakke` command line `args` (the first is the program name, as in
@@ -84,6 +98,8 @@ where
         Command::Backends => commands::backends::run(cli.json),
         Command::Demo(args) => commands::demo::run(args, cli.json),
         Command::Bench(args) => commands::bench::run(args, cli.json),
+        Command::Serve(args) => commands::serve::run(args, cli.json),
+        Command::Load(args) => commands::load::run(args, cli.json),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

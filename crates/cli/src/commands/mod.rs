@@ -6,3 +6,5 @@ pub mod bench;
 pub mod demo;
 pub mod imessage;
 pub mod kms;
+pub mod load;
+pub mod serve;

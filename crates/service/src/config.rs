@@ -1,0 +1,151 @@
+//! Every setting of `sakke serve`, as read from its TOML file; each is also a flag of
+//! the command, which wins over the file.
+//!
+//! ```toml
+//! listen = "0.0.0.0:50051"            # gRPC, mutual TLS
+//! metrics_listen = "127.0.0.1:9464"   # plain HTTP, GET /metrics
+//! cert = "server.pem"                 # server certificate chain (PEM)
+//! key = "server.key"                  # its private key (PEM)
+//! client_ca = "clients-ca.pem"        # CA that client certificates must chain to
+//! authz = "authz.toml"                # which client may act for which users
+//! key_store = "ks"                    # `sakke kms` key store with the users' keys
+//! backend = "cpu"
+//! threads = 0                         # CPU worker threads, 0 = one per core
+//! table_memory_mib = 384              # precomputed tables
+//! max_skew_seconds = 300              # I_MESSAGE timestamp window
+//!
+//! [engine]                            # Triton-style dynamic batching
+//! max_batch = 256
+//! preferred_batch_sizes = [64, 256]
+//! max_queue_delay_us = 5000
+//! max_queue = 8192
+//! offload_min_batch = 64
+//! ```
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use engine::{BackendOptions, EngineConfig};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServiceConfig {
+    pub listen: SocketAddr,
+    pub metrics_listen: SocketAddr,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    pub client_ca: Option<PathBuf>,
+    pub authz: Option<PathBuf>,
+    pub key_store: Option<PathBuf>,
+    pub backend: String,
+    pub threads: usize,
+    pub table_memory_mib: usize,
+    pub max_skew_seconds: u64,
+    pub engine: EngineSettings,
+}
+
+/// The engine's batching settings, as [`EngineConfig`] names them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EngineSettings {
+    pub max_batch: usize,
+    pub preferred_batch_sizes: Vec<usize>,
+    pub max_queue_delay_us: u64,
+    pub max_queue: usize,
+    pub offload_min_batch: usize,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        let backend = BackendOptions::default();
+        ServiceConfig {
+            listen: ([127, 0, 0, 1], 50051).into(),
+            metrics_listen: ([127, 0, 0, 1], 9464).into(),
+            cert: None,
+            key: None,
+            client_ca: None,
+            authz: None,
+            key_store: None,
+            backend: "cpu".into(),
+            threads: backend.threads,
+            table_memory_mib: backend.table_budget_bytes >> 20,
+            max_skew_seconds: 300,
+            engine: EngineSettings::default(),
+        }
+    }
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        let e = EngineConfig::default();
+        EngineSettings {
+            max_batch: e.max_batch,
+            preferred_batch_sizes: e.preferred_batch_sizes,
+            max_queue_delay_us: e.max_queue_delay.as_micros() as u64,
+            max_queue: e.max_queue,
+            offload_min_batch: e.offload_min_batch,
+        }
+    }
+}
+
+impl ServiceConfig {
+    pub fn parse(text: &str) -> Result<ServiceConfig, toml::de::Error> {
+        toml::from_str(text)
+    }
+
+    pub fn engine_config(&self) -> EngineConfig {
+        let e = &self.engine;
+        EngineConfig {
+            max_batch: e.max_batch,
+            preferred_batch_sizes: e.preferred_batch_sizes.clone(),
+            max_queue_delay: Duration::from_micros(e.max_queue_delay_us),
+            max_queue: e.max_queue,
+            offload_min_batch: e.offload_min_batch,
+            ..EngineConfig::default()
+        }
+    }
+
+    pub fn backend_options(&self) -> BackendOptions {
+        BackendOptions {
+            threads: self.threads,
+            table_budget_bytes: self.table_memory_mib << 20,
+            // Tables where they pay: a gateway sees each user's key again and again.
+            ..BackendOptions::default()
+        }
+    }
+
+    pub fn max_skew(&self) -> Duration {
+        Duration::from_secs(self.max_skew_seconds)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_example_parses_and_omitted_settings_default() {
+        let doc: String = include_str!("config.rs")
+            .lines()
+            .skip_while(|l| !l.starts_with("//! ```toml"))
+            .skip(1)
+            .take_while(|l| !l.starts_with("//! ```"))
+            .map(|l| format!("{}\n", l.trim_start_matches("//!").trim_start()))
+            .collect();
+        let config = ServiceConfig::parse(&doc).unwrap();
+        assert_eq!(config.listen, "0.0.0.0:50051".parse().unwrap());
+        assert_eq!(config.engine.preferred_batch_sizes, vec![64, 256]);
+        assert_eq!(
+            config.engine_config().max_queue_delay,
+            Duration::from_millis(5)
+        );
+
+        let config = ServiceConfig::parse("[engine]\nmax_queue = 4\n").unwrap();
+        assert_eq!(config.engine.max_queue, 4);
+        assert_eq!(config.engine.max_batch, 256);
+        assert_eq!(config.backend, "cpu");
+        assert!(ServiceConfig::parse("listen_addr = \"x\"").is_err());
+    }
+}

@@ -1,0 +1,52 @@
+//! The load generator against a gateway on loopback: closed and open loop, every answer
+//! checked, percentiles per priority.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{quick, TestGateway, ALICE};
+use service::load::{run, LoadPlan, Pace};
+use service::proto::Priority;
+
+fn plan(gw: &TestGateway, pace: Pace) -> LoadPlan {
+    LoadPlan {
+        user: ALICE.into(),
+        period: gw.period.clone(),
+        pace,
+        duration: Duration::from_millis(1000),
+        priorities: vec![
+            Priority::Emergency,
+            Priority::Normal,
+            Priority::Normal,
+            Priority::Bulk,
+        ],
+        timeout_ms: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_and_open_loop_runs_check_every_answer() {
+    let mut gw = TestGateway::start(quick()).await;
+    let client = gw.admin().await;
+
+    let closed = run(client.clone(), plan(&gw, Pace::Concurrency(4)))
+        .await
+        .unwrap();
+    assert!(closed.ok > 0, "{closed:?}");
+    assert_eq!((closed.sent, closed.wrong), (closed.ok, 0), "{closed:?}");
+    let names: Vec<&str> = closed.priorities.iter().map(|p| p.priority).collect();
+    assert_eq!(names, ["emergency", "normal", "bulk"]);
+    for p in &closed.priorities {
+        assert!(
+            p.p50_ms > 0.0 && p.p50_ms <= p.p90_ms && p.p99_ms <= p.p999_ms,
+            "{p:?}"
+        );
+    }
+
+    // 40 a second for one second: 40 or 41 started, whatever the latency.
+    let open = run(client, plan(&gw, Pace::Rate(40.0))).await.unwrap();
+    assert!((38..=42).contains(&open.sent), "{open:?}");
+    assert_eq!((open.ok, open.wrong), (open.sent, 0), "{open:?}");
+    gw.stop().await;
+}
