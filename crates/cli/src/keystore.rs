@@ -276,13 +276,8 @@ enum Holds {
     PublicKeys,
 }
 
-/// Reads and parses a JSON file of the given `format`, checking format and version first.
-fn read_json<T: DeserializeOwned>(
-    path: &Path,
-    format: &'static str,
-    holds: Holds,
-    hint: &'static str,
-) -> Result<T> {
+/// Reads a key file, refusing one that holds secrets and that other users could read.
+fn read_key_file(path: &Path, holds: Holds, hint: &'static str) -> Result<Zeroizing<Vec<u8>>> {
     let missing = |source: io::Error| {
         if source.kind() == io::ErrorKind::NotFound {
             KeyStoreError::Missing {
@@ -306,13 +301,18 @@ fn read_json<T: DeserializeOwned>(
             }
         }
     }
-    let bytes = read_small_file(path).map_err(missing)?;
+    read_small_file(path).map_err(missing)
+}
+
+/// Parses the contents of a JSON key file of the given `format`, checking format and
+/// version first; `path` names the file in errors (nothing is read from it).
+fn parse_json<T: DeserializeOwned>(bytes: &[u8], path: &Path, format: &'static str) -> Result<T> {
     let json_err = |source| KeyStoreError::Json {
         path: path.to_path_buf(),
         format,
         source,
     };
-    let header: Header = serde_json::from_slice(&bytes).map_err(json_err)?;
+    let header: Header = serde_json::from_slice(bytes).map_err(json_err)?;
     if header.format != format {
         return Err(KeyStoreError::WrongFormat {
             path: path.to_path_buf(),
@@ -326,7 +326,7 @@ fn read_json<T: DeserializeOwned>(
             found: header.version,
         });
     }
-    serde_json::from_slice(&bytes).map_err(json_err)
+    serde_json::from_slice(bytes).map_err(json_err)
 }
 
 /// Key files are a few KiB: read into one buffer of the file's size, wiped on drop (a
@@ -369,7 +369,13 @@ fn parse_uri(path: &Path, field: &'static str, value: &str) -> Result<Uri> {
 
 /// Reads a kms-public.json (from a store or exported).
 pub fn load_public_file(path: &Path) -> Result<KmsPublic> {
-    let file: KmsPublicFile = read_json(path, KMS_PUBLIC_FORMAT, Holds::PublicKeys, "")?;
+    parse_public_file(&read_key_file(path, Holds::PublicKeys, "")?, path)
+}
+
+/// Parses the contents of a kms-public.json; `path` names the file in errors (nothing
+/// is read from it).
+pub fn parse_public_file(bytes: &[u8], path: &Path) -> Result<KmsPublic> {
+    let file: KmsPublicFile = parse_json(bytes, path, KMS_PUBLIC_FORMAT)?;
     let kms_uri = parse_uri(path, "kms_uri", &file.kms_uri)?;
     let z_bytes = decode_hex(
         path,
@@ -386,7 +392,13 @@ pub fn load_public_file(path: &Path) -> Result<KmsPublic> {
 
 /// Reads a user key file. Structure only: call [`UserKeys::validate`] before use.
 pub fn load_user_file(path: &Path) -> Result<UserKeys> {
-    let file: UserFile = read_json(path, USER_FORMAT, Holds::Secrets, "")?;
+    parse_user_file(&read_key_file(path, Holds::Secrets, "")?, path)
+}
+
+/// Parses the contents of a user key file; `path` names the file in errors (nothing is
+/// read from it). Structure only: call [`UserKeys::validate`] before use.
+pub fn parse_user_file(bytes: &[u8], path: &Path) -> Result<UserKeys> {
+    let file: UserFile = parse_json(bytes, path, USER_FORMAT)?;
     let kms_uri = parse_uri(path, "kms_uri", &file.kms_uri)?;
     let uri = parse_uri(path, "uri", &file.uri)?;
     let period: KeyPeriod = file
@@ -414,6 +426,52 @@ pub fn load_user_file(path: &Path) -> Result<UserKeys> {
         ssk,
         pvt,
     })
+}
+
+/// Parses the contents of a kms.json and checks its public keys against its secrets;
+/// `path` names the file in errors (nothing is read from it).
+pub fn parse_kms_file(bytes: &[u8], path: &Path) -> Result<KmsSecrets> {
+    let file: KmsFile = parse_json(bytes, path, KMS_FORMAT)?;
+    let kms_uri = parse_uri(path, "kms_uri", &file.kms_uri)?;
+    let z = decode_hex(path, "sakke_master_secret", &file.sakke_master_secret, 128)?;
+    let sakke =
+        sakke::Kms::from_secret_bytes(&z).map_err(|e| field_err(path, "sakke_master_secret", e))?;
+    let ksak = decode_hex(path, "eccsi_ksak", &file.eccsi_ksak, eccsi::SCALAR_LEN)?;
+    let mut ksak_arr = Zeroizing::new([0u8; eccsi::SCALAR_LEN]);
+    ksak_arr.copy_from_slice(&ksak);
+    let eccsi =
+        eccsi::Kms::from_ksak_bytes(&ksak_arr).map_err(|e| field_err(path, "eccsi_ksak", e))?;
+    let kms = KmsSecrets {
+        kms_uri,
+        sakke,
+        eccsi,
+    };
+    let public = kms.public();
+    let same = |field: &str, expected: &[u8]| hex::decode(field).is_ok_and(|b| b == expected);
+    if !same(&file.sakke_public_key, &public.z.to_bytes())
+        || !same(&file.eccsi_kpak, public.kpak.as_bytes())
+    {
+        return Err(KeyStoreError::Inconsistent {
+            path: path.to_path_buf(),
+            what: "the public keys do not match the secrets".into(),
+        });
+    }
+    Ok(kms)
+}
+
+/// The kms.json contents for a KMS, pretty JSON, in a buffer wiped on drop.
+pub fn kms_json(kms: &KmsSecrets) -> Zeroizing<Vec<u8>> {
+    let public = kms.public();
+    let file = KmsFile {
+        format: KMS_FORMAT.into(),
+        version: FORMAT_VERSION,
+        kms_uri: kms.kms_uri.to_string(),
+        sakke_master_secret: secret_hex::encode(&kms.sakke.secret_bytes()[..]),
+        sakke_public_key: hex::encode(public.z.to_bytes()),
+        eccsi_ksak: secret_hex::encode(&kms.eccsi.ksak_bytes()[..]),
+        eccsi_kpak: hex::encode(public.kpak.as_bytes()),
+    };
+    to_json(&file)
 }
 
 /// The public file's contents for a KMS.
@@ -511,25 +569,15 @@ impl Store {
         let users = self.users_dir();
         create_private_dir(&users).map_err(io_err(&users))?;
 
-        let public = kms.public();
-        let secret = KmsFile {
-            format: KMS_FORMAT.into(),
-            version: FORMAT_VERSION,
-            kms_uri: kms.kms_uri.to_string(),
-            sakke_master_secret: secret_hex::encode(&kms.sakke.secret_bytes()[..]),
-            sakke_public_key: hex::encode(public.z.to_bytes()),
-            eccsi_ksak: secret_hex::encode(&kms.eccsi.ksak_bytes()[..]),
-            eccsi_kpak: hex::encode(public.kpak.as_bytes()),
-        };
         // Both files are complete on disk before either is moved into place, and the
         // secret goes first: a crash in between leaves a pair that every load detects
         // and `kms repair` mends from kms.json.
-        let secret_file = self.staged(&self.kms_path(), KMS_FORMAT, force, &to_json(&secret))?;
+        let secret_file = self.staged(&self.kms_path(), KMS_FORMAT, force, &kms_json(kms))?;
         let public_file = self.staged(
             &self.public_path(),
             KMS_PUBLIC_FORMAT,
             force,
-            &public_json(&public),
+            &public_json(&kms.public()),
         )?;
         secret_file.finish()?;
         public_file.finish()?;
@@ -570,37 +618,12 @@ impl Store {
     /// kms.json without the check against kms-public.json (which `repair` rewrites).
     fn load_kms_alone(&self) -> Result<KmsSecrets> {
         let path = self.kms_path();
-        let file: KmsFile = read_json(
+        let bytes = read_key_file(
             &path,
-            KMS_FORMAT,
             Holds::Secrets,
             " (create the store with `sakke kms init`)",
         )?;
-        let kms_uri = parse_uri(&path, "kms_uri", &file.kms_uri)?;
-        let z = decode_hex(&path, "sakke_master_secret", &file.sakke_master_secret, 128)?;
-        let sakke = sakke::Kms::from_secret_bytes(&z)
-            .map_err(|e| field_err(&path, "sakke_master_secret", e))?;
-        let ksak = decode_hex(&path, "eccsi_ksak", &file.eccsi_ksak, eccsi::SCALAR_LEN)?;
-        let mut ksak_arr = Zeroizing::new([0u8; eccsi::SCALAR_LEN]);
-        ksak_arr.copy_from_slice(&ksak);
-        let eccsi = eccsi::Kms::from_ksak_bytes(&ksak_arr)
-            .map_err(|e| field_err(&path, "eccsi_ksak", e))?;
-        let kms = KmsSecrets {
-            kms_uri,
-            sakke,
-            eccsi,
-        };
-        let public = kms.public();
-        let same = |field: &str, expected: &[u8]| hex::decode(field).is_ok_and(|b| b == expected);
-        if !same(&file.sakke_public_key, &public.z.to_bytes())
-            || !same(&file.eccsi_kpak, public.kpak.as_bytes())
-        {
-            return Err(KeyStoreError::Inconsistent {
-                path,
-                what: "the public keys do not match the secrets".into(),
-            });
-        }
-        Ok(kms)
+        parse_kms_file(&bytes, &path)
     }
 
     /// Loads kms-public.json; where the store also holds kms.json (a KMS's own store,

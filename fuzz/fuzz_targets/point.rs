@@ -1,0 +1,6 @@
+//! `fuzz_targets::point`: see crates/fuzz-targets/src/lib.rs for what it checks.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    fuzz_targets::point(data);
+});
