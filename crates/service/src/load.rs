@@ -70,6 +70,10 @@ pub struct PriorityReport {
 
 #[derive(Debug, Serialize)]
 pub struct LoadReport {
+    /// The open-loop arrival rate asked for, requests/s.
+    pub offered_per_second: Option<f64>,
+    /// The closed-loop requests in flight asked for.
+    pub concurrency: Option<usize>,
     pub seconds: f64,
     pub sent: u64,
     pub ok: u64,
@@ -99,13 +103,36 @@ fn name(p: Priority) -> &'static str {
 
 /// Connects, runs the plan, and reports; blocks the calling thread.
 pub fn run_blocking(url: &str, tls: &ClientTls, plan: LoadPlan) -> Result<LoadReport, LoadError> {
+    let mut reports = run_steps_blocking(url, tls, vec![plan], Duration::ZERO, |_| {})?;
+    Ok(reports.remove(0))
+}
+
+/// Runs each plan in turn over one connection, `pause` apart (so that one step's queue
+/// has drained before the next starts), calling `done` after each; blocks the calling
+/// thread.
+pub fn run_steps_blocking(
+    url: &str,
+    tls: &ClientTls,
+    plans: Vec<LoadPlan>,
+    pause: Duration,
+    mut done: impl FnMut(&LoadReport),
+) -> Result<Vec<LoadReport>, LoadError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(LoadError::Runtime)?;
     runtime.block_on(async {
         let client = connect(url, tls).await?;
-        run(client, plan).await
+        let mut reports = Vec::with_capacity(plans.len());
+        for (i, plan) in plans.into_iter().enumerate() {
+            if i > 0 {
+                tokio::time::sleep(pause).await;
+            }
+            let report = run(client.clone(), plan).await?;
+            done(&report);
+            reports.push(report);
+        }
+        Ok(reports)
     })
 }
 
@@ -253,7 +280,13 @@ fn report(plan: &LoadPlan, outcomes: &[Outcome], elapsed: Duration) -> LoadRepor
         .collect();
     let ok: u64 = priorities.iter().map(|p| p.ok).sum();
     let seconds = elapsed.as_secs_f64();
+    let (offered_per_second, concurrency) = match plan.pace {
+        Pace::Rate(r) => (Some(r), None),
+        Pace::Concurrency(n) => (None, Some(n)),
+    };
     LoadReport {
+        offered_per_second,
+        concurrency,
         seconds,
         sent: outcomes.len() as u64,
         ok,

@@ -204,6 +204,8 @@ pub fn run(args: &ServeArgs, json: bool) -> Result<()> {
                     "metrics_listen": metrics.to_string(),
                     "users": users,
                     "dev_dir": setup.as_ref().map(|s| s.dir.display().to_string()),
+                    "dev_users": setup.as_ref().map(|_| dev::USERS),
+                    "dev_period": setup.as_ref().map(|s| s.period.to_string()),
                 })
             );
         } else {
