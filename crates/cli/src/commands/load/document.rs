@@ -43,8 +43,11 @@ const COLORS: [(&str, &str); 3] = [
     ("bulk", "#2ca02c"),
 ];
 
+/// Reads one latency of a priority's report.
+type Quantile = fn(&PriorityReport) -> f64;
+
 /// The latencies plotted: a solid line for p99, a dashed one for p50.
-const QUANTILES: [(&str, &str, fn(&PriorityReport) -> f64); 2] =
+const QUANTILES: [(&str, &str, Quantile); 2] =
     [("p99", "", |p| p.p99_ms), ("p50", "6 4", |p| p.p50_ms)];
 
 impl Document {
