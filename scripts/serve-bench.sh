@@ -4,9 +4,10 @@
 #
 #   bash scripts/serve-bench.sh [> bench-results/<date>-serve.txt]
 #
-# 1. the backend's batch rate: `sakke bench`, decapsulation with tables, batches of
-#    MAX_BATCH on every core (written to bench-results/);
-# 2. the service's capacity: closed loop, CAPACITY_CONCURRENCY requests in flight;
+# 1. the backend's batch rate (`sakke bench`, decapsulation with tables, batches of
+#    MAX_BATCH on every core) and 2. the service's capacity (closed loop,
+#    CAPACITY_CONCURRENCY requests in flight over 4 connections), in turns, ROUNDS
+#    (default 3) times, the best of each kept;
 # 3. latency against offered load: open loop at 20% to 120% of that capacity (the JSON
 #    and its plot go to bench-results/);
 # 4. an emergency request under full bulk load: a closed-loop bulk run and, beside it, a
@@ -25,6 +26,7 @@ STEP=${STEP_SECONDS:-10}
 MAX_BATCH=${MAX_BATCH:-256}
 DELAY_US=${MAX_QUEUE_DELAY_US:-5000}
 CONC=${CAPACITY_CONCURRENCY:-512}
+ROUNDS=${ROUNDS:-3}
 NICE=()
 if [[ $(id -u) -eq 0 ]]; then NICE=(nice -n -10); fi
 run() { "${NICE[@]}" "$SAKKE" "$@"; }
@@ -42,14 +44,6 @@ echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(
 echo "# engine: max_batch $MAX_BATCH, preferred 64,$MAX_BATCH, max_queue_delay ${DELAY_US} us; $STEP s a step"
 echo
 
-run --json bench --backend cpu --sizes "$MAX_BATCH" --threads all --min-time "$STEP" \
-    --note "scripts/serve-bench.sh step 1" > "$tmp/bench.json"
-bench_rate=$(json "$tmp/bench.json" \
-    "next(c['ops_per_s'] for c in d['cells'] if c['workload']=='decap-tables')")
-batch_ms=$(python3 -c "print(1000*$MAX_BATCH/$bench_rate)")
-printf 'backend batch rate (sakke bench, decap-tables, %d a batch, all cores): %.0f/s, %.1f ms a batch\n' \
-    "$MAX_BATCH" "$bench_rate" "$batch_ms"
-
 # Not through run(): $! must be the server itself (nice execs it).
 "${NICE[@]}" "$SAKKE" --json serve --dev --dev-dir "$tmp/dev" --threads 0 --max-batch "$MAX_BATCH" \
     --preferred-batch-sizes "64,$MAX_BATCH" --max-queue-delay-us "$DELAY_US" \
@@ -66,11 +60,26 @@ note="server: sakke serve --dev --threads 0 --max-batch $MAX_BATCH --preferred-b
 # A short warm-up builds the user's tables before anything is measured.
 run "${LOAD[@]}" --concurrency 64 --duration 2 --out-dir "$tmp/warm" > /dev/null
 
-run "${LOAD[@]}" --concurrency "$CONC" --duration "$STEP" --out-dir "$tmp/capacity" \
-    > "$tmp/capacity.json"
-capacity=$(json "$tmp/capacity.json" "d['steps'][0]['ok_per_second']")
-printf 'service capacity (closed loop, %d in flight): %.0f/s = %.1f%% of the batch rate (target >= 90%%)\n' \
-    "$CONC" "$capacity" "$(python3 -c "print(100*$capacity/$bench_rate)")"
+# The batch rate and the capacity, measured in turns ROUNDS times; the best of each is
+# the run least disturbed by other work on the machine.
+for round in $(seq "$ROUNDS"); do
+    run --json bench --backend cpu --sizes "$MAX_BATCH" --threads all --min-time "$STEP" \
+        --out-dir "$tmp/bench" > "$tmp/bench-$round.json"
+    run "${LOAD[@]}" --concurrency "$CONC" --duration "$STEP" --out-dir "$tmp/capacity" \
+        > "$tmp/capacity-$round.json"
+    b=$(json "$tmp/bench-$round.json" \
+        "next(c['ops_per_s'] for c in d['cells'] if c['workload']=='decap-tables')")
+    c=$(json "$tmp/capacity-$round.json" "d['steps'][0]['ok_per_second']")
+    printf 'round %d: sakke bench decap-tables %.0f/s, through the service %.0f/s (%.1f%%)\n' \
+        "$round" "$b" "$c" "$(python3 -c "print(100*$c/$b)")"
+    bench_rate=$(python3 -c "print(max($b, ${bench_rate:-0}))")
+    capacity=$(python3 -c "print(max($c, ${capacity:-0}))")
+done
+batch_ms=$(python3 -c "print(1000*$MAX_BATCH/$bench_rate)")
+printf 'backend batch rate (sakke bench, decap-tables, %d a batch, all cores, best of %d): %.0f/s, %.1f ms a batch\n' \
+    "$MAX_BATCH" "$ROUNDS" "$bench_rate" "$batch_ms"
+printf 'service capacity (closed loop, %d in flight, best of %d): %.0f/s = %.1f%% of the batch rate (target >= 90%%)\n' \
+    "$CONC" "$ROUNDS" "$capacity" "$(python3 -c "print(100*$capacity/$bench_rate)")"
 
 rates=$(python3 -c "print(','.join(str(round($capacity*f)) for f in (0.2,0.4,0.6,0.8,1.0,1.2)))")
 run "${LOAD[@]}" --rate "$rates" --duration "$STEP" --pause 2 --timeout-ms 2000 \

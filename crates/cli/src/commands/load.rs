@@ -67,6 +67,11 @@ pub struct LoadArgs {
     #[arg(long, value_name = "N,...", value_delimiter = ',')]
     concurrency: Vec<usize>,
 
+    /// HTTP/2 connections the requests are spread over (one carries at most the server's
+    /// stream limit, 200 by default, at once).
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    connections: usize,
+
     /// How long each step sends for, seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     duration: f64,
@@ -144,6 +149,9 @@ pub fn run(args: &LoadArgs, json: bool) -> Result<()> {
             bail!("{flag} must be 0 to 86400 seconds, got {value}");
         }
     }
+    if !(1..=256).contains(&args.connections) {
+        bail!("--connections must be 1 to 256");
+    }
     if args.duration == 0.0 {
         bail!("--duration must be a positive number of seconds");
     }
@@ -171,6 +179,7 @@ pub fn run(args: &LoadArgs, json: bool) -> Result<()> {
     let reports = service::load::run_steps_blocking(
         &args.url,
         &tls,
+        args.connections,
         plans,
         Duration::from_secs_f64(args.pause),
         |r| {
@@ -195,6 +204,7 @@ pub fn run(args: &LoadArgs, json: bool) -> Result<()> {
             url: args.url.clone(),
             user: args.user.clone(),
             period: args.period.clone(),
+            connections: args.connections,
             seconds_per_step: args.duration,
             pause_between_steps_s: args.pause,
             priority_mix: args.priority.name(),

@@ -31,6 +31,7 @@ pub struct Settings {
     pub url: String,
     pub user: String,
     pub period: String,
+    pub connections: usize,
     pub seconds_per_step: f64,
     pub pause_between_steps_s: f64,
     pub priority_mix: &'static str,
