@@ -9,12 +9,15 @@ pub mod commands;
 pub mod identity;
 pub mod jsonl;
 pub mod keystore;
+pub mod machine;
 pub mod output;
 pub mod output_file;
 pub mod private_file;
+pub mod results;
 pub mod secret_buf;
 pub mod secret_hex;
 pub mod secret_io;
+pub mod svg;
 pub mod time;
 
 pub use command_line::run;

@@ -101,8 +101,9 @@ fn emergency_requests_are_batched_before_bulk_work_that_came_first() {
     }
     let batches = backend.modmul_batches.lock().unwrap().clone();
     assert_eq!(batches[0], [0]);
-    assert_eq!(batches[1][..2], [7, 8], "emergency, then normal, then bulk");
-    assert_eq!(batches[1][2..], [100, 101, 102, 103, 104, 105]);
+    assert_eq!(batches[1], [7], "the emergency request alone");
+    assert_eq!(batches[2][0], 8, "then normal, then bulk");
+    assert_eq!(batches[2][1..], [100, 101, 102, 103, 104, 105, 106]);
 }
 
 #[test]

@@ -13,6 +13,7 @@
 //! threads = 0                         # CPU worker threads, 0 = one per core
 //! table_memory_mib = 384              # precomputed tables
 //! max_skew_seconds = 300              # I_MESSAGE timestamp window
+//! drain_grace_ms = 0                  # serving NOT_SERVING this long after SIGTERM
 //!
 //! [engine]                            # Triton-style dynamic batching
 //! max_batch = 256
@@ -43,6 +44,7 @@ pub struct ServiceConfig {
     pub threads: usize,
     pub table_memory_mib: usize,
     pub max_skew_seconds: u64,
+    pub drain_grace_ms: u64,
     pub engine: EngineSettings,
 }
 
@@ -72,6 +74,7 @@ impl Default for ServiceConfig {
             threads: backend.threads,
             table_memory_mib: backend.table_budget_bytes >> 20,
             max_skew_seconds: 300,
+            drain_grace_ms: 0,
             engine: EngineSettings::default(),
         }
     }
@@ -118,6 +121,10 @@ impl ServiceConfig {
 
     pub fn max_skew(&self) -> Duration {
         Duration::from_secs(self.max_skew_seconds)
+    }
+
+    pub fn drain_grace(&self) -> Duration {
+        Duration::from_millis(self.drain_grace_ms)
     }
 }
 

@@ -11,6 +11,7 @@ use tonic::{Code, Request, Response, Status, Streaming};
 
 use crate::authz::{Authorisation, ClientIdentity, Grant};
 use crate::counters::{Counters, Method};
+use crate::deadline::grpc_timeout;
 use crate::proto;
 use crate::requests::{finish_decapsulate, Context};
 
@@ -68,7 +69,12 @@ impl proto::sakke_server::Sakke for SakkeService {
         request: Request<proto::DecapsulateRequest>,
     ) -> Result<Response<proto::DecapsulateResponse>, Status> {
         let result = match self.grant(&request) {
-            Ok(grant) => self.context.decapsulate(&grant, request.get_ref()).await,
+            Ok(grant) => {
+                let timeout = grpc_timeout(request.metadata());
+                self.context
+                    .decapsulate(&grant, request.get_ref(), timeout)
+                    .await
+            }
             Err(status) => Err(status),
         };
         self.counted(Method::Decapsulate, result)
@@ -79,7 +85,10 @@ impl proto::sakke_server::Sakke for SakkeService {
         request: Request<proto::EncapsulateRequest>,
     ) -> Result<Response<proto::EncapsulateResponse>, Status> {
         let result = match self.grant(&request) {
-            Ok(_) => self.context.encapsulate(request.get_ref()).await,
+            Ok(_) => {
+                let timeout = grpc_timeout(request.metadata());
+                self.context.encapsulate(request.get_ref(), timeout).await
+            }
             Err(status) => Err(status),
         };
         self.counted(Method::Encapsulate, result)
@@ -90,7 +99,12 @@ impl proto::sakke_server::Sakke for SakkeService {
         request: Request<proto::OpenIMessageRequest>,
     ) -> Result<Response<proto::OpenIMessageResponse>, Status> {
         let result = match self.grant(&request) {
-            Ok(grant) => self.context.open_i_message(&grant, request.get_ref()).await,
+            Ok(grant) => {
+                let timeout = grpc_timeout(request.metadata());
+                self.context
+                    .open_i_message(&grant, request.get_ref(), timeout)
+                    .await
+            }
             Err(status) => Err(status),
         };
         self.counted(Method::OpenIMessage, result)
@@ -127,7 +141,9 @@ impl proto::sakke_server::Sakke for SakkeService {
                 };
                 let client_id = item.client_id;
                 let started = match item.request {
-                    Some(req) => context.start_decapsulate(&grant, &req),
+                    // Each item's own timeout_ms applies; the stream's gRPC deadline
+                    // is for the whole stream.
+                    Some(req) => context.start_decapsulate(&grant, &req, None),
                     None => Err(crate::status::bad_request("the item has no request")),
                 };
                 let tx = tx.clone();

@@ -15,6 +15,7 @@ pub mod authz;
 pub mod client;
 pub mod config;
 mod counters;
+mod deadline;
 pub mod dev_certs;
 mod grpc;
 pub mod keyring;

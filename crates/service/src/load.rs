@@ -48,7 +48,10 @@ pub enum LoadError {
     Prepare(Status),
     #[error("starting the runtime: {0}")]
     Runtime(std::io::Error),
-    #[error("the plan asks for nothing: give a positive rate or concurrency, and a priority")]
+    #[error(
+        "the plan asks for nothing: give a positive rate or concurrency, a priority and a \
+         connection"
+    )]
     EmptyPlan,
 }
 
@@ -70,6 +73,10 @@ pub struct PriorityReport {
 
 #[derive(Debug, Serialize)]
 pub struct LoadReport {
+    /// The open-loop arrival rate asked for, requests/s.
+    pub offered_per_second: Option<f64>,
+    /// The closed-loop requests in flight asked for.
+    pub concurrency: Option<usize>,
     pub seconds: f64,
     pub sent: u64,
     pub ok: u64,
@@ -99,20 +106,54 @@ fn name(p: Priority) -> &'static str {
 
 /// Connects, runs the plan, and reports; blocks the calling thread.
 pub fn run_blocking(url: &str, tls: &ClientTls, plan: LoadPlan) -> Result<LoadReport, LoadError> {
+    let mut reports = run_steps_blocking(url, tls, 1, vec![plan], Duration::ZERO, |_| {})?;
+    Ok(reports.remove(0))
+}
+
+/// Runs each plan in turn over the same `connections`, `pause` apart (so that one step's queue
+/// has drained before the next starts), calling `done` after each; blocks the calling
+/// thread.
+pub fn run_steps_blocking(
+    url: &str,
+    tls: &ClientTls,
+    connections: usize,
+    plans: Vec<LoadPlan>,
+    pause: Duration,
+    mut done: impl FnMut(&LoadReport),
+) -> Result<Vec<LoadReport>, LoadError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(LoadError::Runtime)?;
     runtime.block_on(async {
-        let client = connect(url, tls).await?;
-        run(client, plan).await
+        let mut clients = Vec::with_capacity(connections);
+        for _ in 0..connections {
+            clients.push(connect(url, tls).await?);
+        }
+        let mut reports = Vec::with_capacity(plans.len());
+        for (i, plan) in plans.into_iter().enumerate() {
+            if i > 0 {
+                tokio::time::sleep(pause).await;
+            }
+            let report = run(&clients, plan).await?;
+            done(&report);
+            reports.push(report);
+        }
+        Ok(reports)
     })
 }
 
+/// Runs the plan over `clients`, request i on `clients[i % len]`: several connections,
+/// as a gateway sees from many callers (one HTTP/2 connection carries only as many
+/// requests at once as the server's stream limit, 200 by default).
 pub async fn run(
-    mut client: SakkeClient<Channel>,
+    clients: &[SakkeClient<Channel>],
     plan: LoadPlan,
 ) -> Result<LoadReport, LoadError> {
+    let Some(mut client) = clients.first().cloned() else {
+        return Err(LoadError::EmptyPlan);
+    };
+    let clients: Arc<[SakkeClient<Channel>]> = clients.into();
     if plan.priorities.is_empty()
         || matches!(plan.pace, Pace::Concurrency(0))
         || matches!(plan.pace, Pace::Rate(r) if r.is_nan() || r <= 0.0)
@@ -142,7 +183,8 @@ pub async fn run(
     match shared.0.pace {
         Pace::Concurrency(n) => {
             for worker in 0..n {
-                let (client, shared) = (client.clone(), Arc::clone(&shared));
+                let client = clients[worker % clients.len()].clone();
+                let shared = Arc::clone(&shared);
                 tasks.spawn(async move {
                     let mut outcomes = Vec::new();
                     let mut i = worker;
@@ -161,7 +203,8 @@ pub async fn run(
             let mut i = 0;
             while start.elapsed() < shared.0.duration {
                 tick.tick().await;
-                let (client, shared) = (client.clone(), Arc::clone(&shared));
+                let client = clients[i % clients.len()].clone();
+                let shared = Arc::clone(&shared);
                 tasks.spawn(async move { vec![one(client, &shared.0, &shared.1, i).await] });
                 i += 1;
             }
@@ -253,7 +296,13 @@ fn report(plan: &LoadPlan, outcomes: &[Outcome], elapsed: Duration) -> LoadRepor
         .collect();
     let ok: u64 = priorities.iter().map(|p| p.ok).sum();
     let seconds = elapsed.as_secs_f64();
+    let (offered_per_second, concurrency) = match plan.pace {
+        Pace::Rate(r) => (Some(r), None),
+        Pace::Concurrency(n) => (None, Some(n)),
+    };
     LoadReport {
+        offered_per_second,
+        concurrency,
         seconds,
         sent: outcomes.len() as u64,
         ok,

@@ -12,6 +12,7 @@ use sakke::{EncapsulatedData, Identifier, RecipientKey, Ssv};
 use tonic::Status;
 
 use crate::authz::Grant;
+use crate::deadline::sooner;
 use crate::keyring::KeyRing;
 use crate::proto;
 use crate::status::{bad_request, from_engine, unauthorised, unknown_user};
@@ -24,21 +25,23 @@ pub struct Context {
     pub max_skew: Duration,
 }
 
-/// Priority and deadline of a request.
-pub fn options(scheduling: Option<&proto::Scheduling>) -> SubmitOptions {
-    let Some(s) = scheduling else {
-        return SubmitOptions::default();
+/// Priority and deadline of a request: `wire_timeout` is the gRPC deadline the client's
+/// library sent (`grpc-timeout`), if any; the sooner of it and `timeout_ms` applies.
+pub fn options(
+    scheduling: Option<&proto::Scheduling>,
+    wire_timeout: Option<Duration>,
+) -> SubmitOptions {
+    let priority = match scheduling.map(proto::Scheduling::priority) {
+        Some(proto::Priority::Emergency) => Priority::Emergency,
+        Some(proto::Priority::Bulk) => Priority::Bulk,
+        _ => Priority::Normal,
     };
-    let priority = match s.priority() {
-        proto::Priority::Emergency => Priority::Emergency,
-        proto::Priority::Bulk => Priority::Bulk,
-        proto::Priority::Normal | proto::Priority::Unspecified => Priority::Normal,
-    };
+    let own = scheduling
+        .and_then(|s| s.timeout_ms)
+        .map(|ms| Duration::from_millis(ms.into()));
     SubmitOptions {
         priority,
-        deadline: s
-            .timeout_ms
-            .map(|ms| Instant::now() + Duration::from_millis(ms.into())),
+        deadline: sooner(own, wire_timeout).map(|t| Instant::now() + t),
     }
 }
 
@@ -65,6 +68,7 @@ impl Context {
         &self,
         grant: &Grant,
         req: &proto::DecapsulateRequest,
+        wire_timeout: Option<Duration>,
     ) -> Result<Ticket, Status> {
         if !grant.allows(&req.user_uri) {
             return Err(unauthorised(&req.user_uri));
@@ -80,15 +84,18 @@ impl Context {
             key: user.receiver.clone(),
             encapsulated,
         };
-        Ok(self.engine.submit(job, options(req.scheduling.as_ref())))
+        Ok(self
+            .engine
+            .submit(job, options(req.scheduling.as_ref(), wire_timeout)))
     }
 
     pub async fn decapsulate(
         &self,
         grant: &Grant,
         req: &proto::DecapsulateRequest,
+        wire_timeout: Option<Duration>,
     ) -> Result<proto::DecapsulateResponse, Status> {
-        let ticket = self.start_decapsulate(grant, req)?;
+        let ticket = self.start_decapsulate(grant, req, wire_timeout)?;
         finish_decapsulate(ticket).await
     }
 
@@ -96,6 +103,7 @@ impl Context {
     pub async fn encapsulate(
         &self,
         req: &proto::EncapsulateRequest,
+        wire_timeout: Option<Duration>,
     ) -> Result<proto::EncapsulateResponse, Status> {
         check_period(&req.key_period)?;
         let id = Identifier::rfc6509(&req.key_period, &req.recipient_uri)
@@ -110,7 +118,9 @@ impl Context {
             to: Arc::new(to),
             ssv: ssv.clone(),
         };
-        let ticket = self.engine.submit(job, options(req.scheduling.as_ref()));
+        let ticket = self
+            .engine
+            .submit(job, options(req.scheduling.as_ref(), wire_timeout));
         match ticket.await.map_err(|e| from_engine(&e))? {
             Answer::Encapsulated(ed) => Ok(proto::EncapsulateResponse {
                 ssv: ssv.as_bytes().to_vec(),
@@ -126,6 +136,7 @@ impl Context {
         &self,
         grant: &Grant,
         req: &proto::OpenIMessageRequest,
+        wire_timeout: Option<Duration>,
     ) -> Result<proto::OpenIMessageResponse, Status> {
         if !grant.allows(&req.responder_uri) {
             return Err(unauthorised(&req.responder_uri));
@@ -149,7 +160,9 @@ impl Context {
             max_skew: self.max_skew,
             now: SystemTime::now(),
         }));
-        let ticket = self.engine.submit(job, options(req.scheduling.as_ref()));
+        let ticket = self
+            .engine
+            .submit(job, options(req.scheduling.as_ref(), wire_timeout));
         match ticket.await.map_err(|e| from_engine(&e))? {
             Answer::Opened(opened) => {
                 let traffic = opened.keys.traffic_keys(0, KeyLengths::default());

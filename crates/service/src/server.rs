@@ -1,6 +1,6 @@
 //! Running the gateway: gRPC over mutual TLS, the health service, the metrics listener,
-//! and the drain on shutdown (health NOT_SERVING, no new connections or stream items,
-//! everything already queued answered, then return).
+//! and the drain on shutdown (health NOT_SERVING, still serving for the drain grace, then
+//! no new connections or stream items, everything already queued answered, then return).
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -68,6 +68,10 @@ pub struct Gateway {
     pub tls: TlsPem,
     /// I_MESSAGE timestamp window.
     pub max_skew: Duration,
+    /// How long the gateway keeps serving, health NOT_SERVING, after the stop signal and
+    /// before it refuses new connections: the time load balancers need to see the health
+    /// change and move clients elsewhere.
+    pub drain_grace: Duration,
 }
 
 impl Gateway {
@@ -86,6 +90,7 @@ impl Gateway {
             authz,
             tls,
             max_skew,
+            drain_grace,
         } = self;
         let counters = Arc::new(Counters::default());
         let (draining_tx, draining) = watch::channel(false);
@@ -117,6 +122,7 @@ impl Gateway {
             health
                 .set_service_status("", ServingStatus::NotServing)
                 .await;
+            tokio::time::sleep(drain_grace).await;
             draining_tx.send_replace(true);
             // The engine refuses new work from here on and answers what it holds, which
             // lets the handlers waiting on it finish, which lets the server stop.

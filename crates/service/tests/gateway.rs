@@ -354,3 +354,81 @@ where
     }
     out
 }
+
+/// gRPC clients send their deadline as the `grpc-timeout` header; a request still queued
+/// when it passes is answered without being computed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_grpc_deadline_header_is_the_engine_deadline() {
+    let mut gw = TestGateway::start(gathering(16)).await;
+    let mut client = gw.admin().await;
+    let mut request = tonic::Request::new(decap(ALICE, &gw.period, sent_to(&gw.alice, 3).1));
+    request.set_timeout(Duration::from_millis(150));
+    let late = client.decapsulate(request).await.unwrap_err();
+    // tonic's own timer and the engine's deadline fire together: either answer is right,
+    // as long as the engine did not compute it (its batch would wait 2 s for company).
+    assert!(
+        matches!(late.code(), Code::DeadlineExceeded | Code::Cancelled),
+        "{late:?}"
+    );
+    let missed = || {
+        gw.engine
+            .metrics()
+            .deadline_exceeded
+            .load(std::sync::atomic::Ordering::Relaxed)
+    };
+    for _ in 0..100 {
+        if missed() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        missed(),
+        1,
+        "the engine dropped it at the header's deadline"
+    );
+    let page = gw.scrape().await;
+    assert!(page.contains("sakke_deadline_exceeded_total 1"), "{page}");
+    gw.stop().await;
+}
+
+/// After the stop signal the gateway says NOT_SERVING but keeps answering for the drain
+/// grace, so that a load balancer polling health moves clients away before connections
+/// are refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_is_not_serving_during_the_drain_grace_and_requests_still_succeed() {
+    let mut gw = TestGateway::start_with_grace(quick(), Duration::from_secs(4)).await;
+    let (ssv, ed) = sent_to(&gw.bob, 21);
+    gw.begin_shutdown();
+    let channel = gw.channel(Some(&gw.admin.pem), &gw.ca).await.unwrap();
+    let mut health = tonic_health::pb::health_client::HealthClient::new(channel.clone());
+    let not_serving = tonic_health::pb::health_check_response::ServingStatus::NotServing as i32;
+    let mut status = None;
+    for _ in 0..100 {
+        let answer = health
+            .check(tonic_health::pb::HealthCheckRequest {
+                service: "sakke.v1.Sakke".into(),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        status = Some(answer.status);
+        if answer.status == not_serving {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(status, Some(not_serving));
+    let mut client = proto::sakke_client::SakkeClient::new(channel);
+    let answer = client
+        .decapsulate(decap(BOB, &gw.period, ed))
+        .await
+        .expect("still answering during the grace")
+        .into_inner();
+    assert_eq!(answer.ssv, ssv.as_bytes().to_vec());
+    gw.stop().await;
+    assert!(
+        gw.channel(Some(&gw.admin.pem), &gw.ca).await.is_err(),
+        "no new connections after the grace"
+    );
+}

@@ -30,9 +30,12 @@ async fn closed_and_open_loop_runs_check_every_answer() {
     let mut gw = TestGateway::start(quick()).await;
     let client = gw.admin().await;
 
-    let closed = run(client.clone(), plan(&gw, Pace::Concurrency(4)))
-        .await
-        .unwrap();
+    let closed = run(
+        std::slice::from_ref(&client),
+        plan(&gw, Pace::Concurrency(4)),
+    )
+    .await
+    .unwrap();
     assert!(closed.ok > 0, "{closed:?}");
     assert_eq!((closed.sent, closed.wrong), (closed.ok, 0), "{closed:?}");
     let names: Vec<&str> = closed.priorities.iter().map(|p| p.priority).collect();
@@ -44,9 +47,12 @@ async fn closed_and_open_loop_runs_check_every_answer() {
         );
     }
 
-    // 40 a second for one second: 40 or 41 started, whatever the latency.
-    let open = run(client, plan(&gw, Pace::Rate(40.0))).await.unwrap();
+    // 40 a second for one second, over two connections: 40 or 41 started, whatever the
+    // latency.
+    let clients = [client, gw.admin().await];
+    let open = run(&clients, plan(&gw, Pace::Rate(40.0))).await.unwrap();
     assert!((38..=42).contains(&open.sent), "{open:?}");
     assert_eq!((open.ok, open.wrong), (open.sent, 0), "{open:?}");
+    assert!(run(&[], plan(&gw, Pace::Rate(40.0))).await.is_err());
     gw.stop().await;
 }

@@ -1,14 +1,11 @@
 //! `sakke bench`: the same workloads on every backend, at several batch sizes and thread
 //! counts, checked, timed, and written to bench-results/ as JSON and an SVG plot.
 
-mod machine;
 mod measure;
 mod report;
-mod svg;
 mod untabled;
 mod workload;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -19,10 +16,10 @@ use pairing::backend::PairingBackend;
 use pairing::AffinePoint;
 use zeroize::Zeroize;
 
+use crate::machine::{self, Build, Machine};
 use crate::output::progress;
-use crate::output_file::{OutputError, OutputFile, OutputRules};
+use crate::svg;
 use crate::time::UtcTime;
-use machine::{Build, Machine};
 use report::{BackendEntry, Cell, Report, Settings, TableFigures, WorkloadInfo};
 use untabled::Untabled;
 use workload::{Fixture, Workload};
@@ -245,12 +242,10 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<()> {
     report::set_m_per_op(&mut cells);
     machine.load_average_end = machine::load_average();
 
-    let mut command = vec!["sakke".to_string()];
-    command.extend(std::env::args().skip(1).map(|a| shell_quote(&a)));
     let report = Report {
         schema: report::SCHEMA,
         timestamp: started.to_string(),
-        command: command.join(" "),
+        command: machine::command_line(),
         notes,
         machine,
         build,
@@ -294,19 +289,6 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// `arg` as a POSIX shell word: unchanged when it is plain, else single-quoted.
-fn shell_quote(arg: &str) -> String {
-    let plain = !arg.is_empty()
-        && arg
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.,/=:+@%".contains(c));
-    if plain {
-        arg.to_string()
-    } else {
-        format!("'{}'", arg.replace('\'', r"'\''"))
-    }
 }
 
 /// Builds every receiver's line table and every identity's base table on `backend`,
@@ -359,45 +341,11 @@ fn prepare_tables(backend: &dyn PairingBackend, fixture: &Fixture) -> Result<Tab
     })
 }
 
-/// Writes <base>.json and <base>.svg into `dir`, creating it. Earlier results are never
-/// replaced: a second run on the same day becomes <base>-2, then -3, ...
+/// Writes <base>.json and <base>.svg into `dir` (see [`crate::results`]).
 fn write_files(report: &Report, dir: &Path, base: &str) -> Result<(PathBuf, PathBuf)> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut text = serde_json::to_string_pretty(report)?;
     text.push('\n');
-    let svg = svg::render(&report.plot());
-    for n in 1..1000 {
-        let name = if n == 1 {
-            base.to_string()
-        } else {
-            format!("{base}-{n}")
-        };
-        let json_path = dir.join(format!("{name}.json"));
-        let svg_path = dir.join(format!("{name}.svg"));
-        if json_path.exists() || svg_path.exists() {
-            continue;
-        }
-        let rules = OutputRules::default();
-        // Another run may take this name a moment ago: then try the next.
-        let taken =
-            |e: &OutputError| matches!(e, OutputError::Exists { .. } | OutputError::Busy { .. });
-        let (mut json_file, mut svg_file) = match (
-            OutputFile::create(&json_path, &rules),
-            OutputFile::create(&svg_path, &rules),
-        ) {
-            (Ok(j), Ok(s)) => (j, s),
-            (Err(e), _) | (_, Err(e)) if taken(&e) => continue,
-            (Err(e), _) | (_, Err(e)) => return Err(e.into()),
-        };
-        json_file
-            .write_all(text.as_bytes())
-            .and_then(|()| svg_file.write_all(svg.as_bytes()))
-            .with_context(|| format!("writing {}", json_path.display()))?;
-        json_file.finish()?;
-        svg_file.finish()?;
-        return Ok((json_path, svg_path));
-    }
-    bail!("{} holds 999 result files named {base}-N", dir.display())
+    crate::results::write_pair(dir, base, &text, &svg::render(&report.plot()))
 }
 
 #[cfg(test)]
@@ -416,10 +364,6 @@ mod tests {
         assert!(parse_seconds("-1").is_err());
         assert!(parse_seconds("NaN").is_err());
         assert_eq!(dedup(&[1, 2, 1, 3, 2]), [1, 2, 3]);
-        assert_eq!(shell_quote("--sizes=1,16"), "--sizes=1,16");
-        assert_eq!(shell_quote("two words"), "'two words'");
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
-        assert_eq!(shell_quote(""), "''");
     }
 
     #[test]

@@ -1,5 +1,9 @@
 //! `sakke load`: a load generator for `sakke serve` (crates/service/src/load.rs does the
-//! work); every answer is checked against the SSV the server encapsulated.
+//! work); every answer is checked against the SSV the server encapsulated. Several rates
+//! or concurrencies make a sweep; every run is written to bench-results/ as JSON with a
+//! plot of latency against offered load.
+
+mod document;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -9,6 +13,10 @@ use clap::{Args, ValueEnum};
 use service::client::ClientTls;
 use service::load::{LoadPlan, Pace};
 use service::proto::Priority;
+
+use crate::machine::{self, Build, Machine};
+use crate::time::UtcTime;
+use document::{Document, Settings};
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Mix {
@@ -20,7 +28,7 @@ enum Mix {
 }
 
 #[derive(Args)]
-#[command(group = clap::ArgGroup::new("pace").required(true).args(["rate", "concurrency"]))]
+#[command(group = clap::ArgGroup::new("pace").required(true).multiple(true).args(["rate", "concurrency"]))]
 pub struct LoadArgs {
     /// The server, as https://HOST:PORT.
     #[arg(long, value_name = "URL", default_value = "https://localhost:50051")]
@@ -50,17 +58,28 @@ pub struct LoadArgs {
     #[arg(long, value_name = "YYYY-MM")]
     period: String,
 
-    /// Open loop: requests started per second, whatever the latency.
-    #[arg(long, value_name = "PER_SECOND")]
-    rate: Option<f64>,
+    /// Open loop: requests started per second, whatever the latency; several,
+    /// comma-separated, make a sweep of one step each.
+    #[arg(long, value_name = "PER_SECOND,...", value_delimiter = ',')]
+    rate: Vec<f64>,
 
-    /// Closed loop: requests kept in flight.
-    #[arg(long, value_name = "N")]
-    concurrency: Option<usize>,
+    /// Closed loop: requests kept in flight; several, comma-separated, make a sweep.
+    #[arg(long, value_name = "N,...", value_delimiter = ',')]
+    concurrency: Vec<usize>,
 
-    /// How long to send for, seconds.
+    /// HTTP/2 connections the requests are spread over (one carries at most the server's
+    /// stream limit, 200 by default, at once).
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    connections: usize,
+
+    /// How long each step sends for, seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     duration: f64,
+
+    /// Pause between the steps of a sweep, so that one step's queue has drained before
+    /// the next begins, seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
+    pause: f64,
 
     #[arg(long, value_enum, default_value = "normal")]
     priority: Mix,
@@ -68,6 +87,55 @@ pub struct LoadArgs {
     /// Per-request deadline, milliseconds.
     #[arg(long, value_name = "MS")]
     timeout_ms: Option<u32>,
+
+    /// Folder for <date>-<host>-load.json and .svg.
+    #[arg(long, value_name = "DIR", default_value = "bench-results")]
+    out_dir: PathBuf,
+
+    /// A note kept in the results (repeatable), e.g. the server's settings.
+    #[arg(long = "note", value_name = "TEXT")]
+    notes: Vec<String>,
+}
+
+impl Mix {
+    fn name(self) -> &'static str {
+        match self {
+            Mix::Emergency => "emergency",
+            Mix::Normal => "normal",
+            Mix::Bulk => "bulk",
+            Mix::Mixed => "mixed: 1 emergency, 1 bulk, 8 normal in every 10",
+        }
+    }
+
+    fn priorities(self) -> Vec<Priority> {
+        match self {
+            Mix::Emergency => vec![Priority::Emergency],
+            Mix::Normal => vec![Priority::Normal],
+            Mix::Bulk => vec![Priority::Bulk],
+            Mix::Mixed => {
+                let mut mix = vec![Priority::Normal; 10];
+                mix[0] = Priority::Emergency;
+                mix[5] = Priority::Bulk;
+                mix
+            }
+        }
+    }
+}
+
+/// The steps asked for, in order: every rate, then every concurrency.
+fn paces(args: &LoadArgs) -> Result<Vec<Pace>> {
+    if let Some(bad) = args.rate.iter().find(|r| !(r.is_finite() && **r > 0.0)) {
+        bail!("--rate must be positive requests per second, got {bad}");
+    }
+    if args.concurrency.contains(&0) {
+        bail!("--concurrency must be at least 1");
+    }
+    let mut paces: Vec<Pace> = args.rate.iter().map(|&r| Pace::Rate(r)).collect();
+    paces.extend(args.concurrency.iter().map(|&n| Pace::Concurrency(n)));
+    if paces.is_empty() {
+        bail!("give --rate or --concurrency");
+    }
+    Ok(paces)
 }
 
 fn read(path: &PathBuf) -> Result<Vec<u8>> {
@@ -75,68 +143,99 @@ fn read(path: &PathBuf) -> Result<Vec<u8>> {
 }
 
 pub fn run(args: &LoadArgs, json: bool) -> Result<()> {
-    let pace = match (args.rate, args.concurrency) {
-        (Some(rate), _) => Pace::Rate(rate),
-        (None, Some(n)) => Pace::Concurrency(n),
-        (None, None) => bail!("give --rate or --concurrency"),
-    };
-    if !(args.duration > 0.0 && args.duration.is_finite()) {
+    let paces = paces(args)?;
+    for (value, flag) in [(args.duration, "--duration"), (args.pause, "--pause")] {
+        if !(value.is_finite() && (0.0..=86_400.0).contains(&value)) {
+            bail!("{flag} must be 0 to 86400 seconds, got {value}");
+        }
+    }
+    if !(1..=256).contains(&args.connections) {
+        bail!("--connections must be 1 to 256");
+    }
+    if args.duration == 0.0 {
         bail!("--duration must be a positive number of seconds");
     }
-    let priorities = match args.priority {
-        Mix::Emergency => vec![Priority::Emergency],
-        Mix::Normal => vec![Priority::Normal],
-        Mix::Bulk => vec![Priority::Bulk],
-        Mix::Mixed => {
-            let mut mix = vec![Priority::Normal; 10];
-            mix[0] = Priority::Emergency;
-            mix[5] = Priority::Bulk;
-            mix
-        }
-    };
     let tls = ClientTls {
         ca: read(&args.ca)?,
         cert: read(&args.cert)?,
         key: read(&args.key)?,
         domain: args.domain.clone(),
     };
-    let plan = LoadPlan {
-        user: args.user.clone(),
-        period: args.period.clone(),
-        pace,
-        duration: Duration::from_secs_f64(args.duration),
-        priorities,
-        timeout_ms: args.timeout_ms,
+    let plans: Vec<LoadPlan> = paces
+        .iter()
+        .map(|&pace| LoadPlan {
+            user: args.user.clone(),
+            period: args.period.clone(),
+            pace,
+            duration: Duration::from_secs_f64(args.duration),
+            priorities: args.priority.priorities(),
+            timeout_ms: args.timeout_ms,
+        })
+        .collect();
+    let started = UtcTime::now();
+    let mut machine = Machine::probe();
+    let steps = plans.len();
+    let mut step = 0;
+    let reports = service::load::run_steps_blocking(
+        &args.url,
+        &tls,
+        args.connections,
+        plans,
+        Duration::from_secs_f64(args.pause),
+        |r| {
+            step += 1;
+            if !json && steps > 1 {
+                eprintln!(
+                    "step {step}/{steps}: {} sent, {:.1} right/s",
+                    r.sent, r.ok_per_second
+                );
+            }
+        },
+    )?;
+    machine.load_average_end = machine::load_average();
+    let document = Document {
+        schema: document::SCHEMA,
+        timestamp: started.to_string(),
+        command: machine::command_line(),
+        notes: args.notes.clone(),
+        machine,
+        build: Build::probe(),
+        settings: Settings {
+            url: args.url.clone(),
+            user: args.user.clone(),
+            period: args.period.clone(),
+            connections: args.connections,
+            seconds_per_step: args.duration,
+            pause_between_steps_s: args.pause,
+            priority_mix: args.priority.name(),
+            timeout_ms: args.timeout_ms,
+        },
+        steps: reports,
     };
-    let report = service::load::run_blocking(&args.url, &tls, plan)?;
+    let mut text = serde_json::to_string_pretty(&document)?;
+    text.push('\n');
+    let base = format!(
+        "{}-{}-load",
+        started.day(),
+        machine::file_name_safe(&document.machine.host)
+    );
+    let svg = crate::svg::render(&document.plot());
+    let (json_path, svg_path) = crate::results::write_pair(&args.out_dir, &base, &text, &svg)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        print!("{text}");
     } else {
-        println!(
-            "{} requests in {:.1} s, {} right ({:.1}/s), {} wrong",
-            report.sent, report.seconds, report.ok, report.ok_per_second, report.wrong
-        );
-        println!(
-            "{:<10} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9}  errors",
-            "priority", "sent", "ok", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms"
-        );
-        for p in &report.priorities {
-            let errors: Vec<String> = p.errors.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        for s in &document.steps {
             println!(
-                "{:<10} {:>8} {:>8} {:>9.2} {:>9.2} {:>9.2} {:>9.2}  {}",
-                p.priority,
-                p.sent,
-                p.ok,
-                p.p50_ms,
-                p.p90_ms,
-                p.p99_ms,
-                p.p999_ms,
-                errors.join(", ")
+                "{} requests in {:.1} s, {} right ({:.1}/s), {} wrong",
+                s.sent, s.seconds, s.ok, s.ok_per_second, s.wrong
             );
         }
+        print!("{}", document.table());
+        println!("wrote {} and {}", json_path.display(), svg_path.display());
     }
-    if report.wrong > 0 {
-        bail!("{} answers carried a wrong SSV", report.wrong);
+    let wrong: u64 = document.steps.iter().map(|s| s.wrong).sum();
+    if wrong > 0 {
+        bail!("{wrong} answers carried a wrong SSV");
     }
     Ok(())
 }

@@ -74,6 +74,11 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SECONDS")]
     max_skew: Option<u64>,
 
+    /// After SIGTERM, keep serving this long with health NOT_SERVING, so that load
+    /// balancers move clients away before new connections are refused, ms [default: 0].
+    #[arg(long, value_name = "MS")]
+    drain_grace_ms: Option<u64>,
+
     /// Largest batch handed to a backend [default: 256].
     #[arg(long, value_name = "N")]
     max_batch: Option<usize>,
@@ -126,6 +131,7 @@ fn settings(args: &ServeArgs) -> Result<ServiceConfig> {
     set(&mut c.threads, &args.threads);
     set(&mut c.table_memory_mib, &args.table_memory_mib);
     set(&mut c.max_skew_seconds, &args.max_skew);
+    set(&mut c.drain_grace_ms, &args.drain_grace_ms);
     set(&mut c.engine.max_batch, &args.max_batch);
     set(
         &mut c.engine.preferred_batch_sizes,
@@ -187,6 +193,7 @@ pub fn run(args: &ServeArgs, json: bool) -> Result<()> {
         authz,
         tls,
         max_skew: config.max_skew(),
+        drain_grace: config.drain_grace(),
     };
     gateway.run_until_signal(config.listen, config.metrics_listen, |grpc, metrics| {
         if json {
@@ -197,6 +204,8 @@ pub fn run(args: &ServeArgs, json: bool) -> Result<()> {
                     "metrics_listen": metrics.to_string(),
                     "users": users,
                     "dev_dir": setup.as_ref().map(|s| s.dir.display().to_string()),
+                    "dev_users": setup.as_ref().map(|_| dev::USERS),
+                    "dev_period": setup.as_ref().map(|s| s.period.to_string()),
                 })
             );
         } else {

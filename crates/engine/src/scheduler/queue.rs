@@ -108,14 +108,22 @@ impl Queue {
     /// - the kind is that of the oldest request at the most urgent non-empty level;
     /// - `max_batch` of that kind dispatches at once, else the largest preferred size
     ///   that can be formed, else everything of that kind once its oldest request has
-    ///   waited `max_queue_delay`, at once if an emergency request is among them or the
-    ///   engine is draining;
-    /// - a batch takes the most urgent requests first, FIFO within a level.
+    ///   waited `max_queue_delay`, at once if the engine is draining;
+    /// - a batch takes the most urgent requests first, FIFO within a level;
+    /// - a batch formed for emergency requests holds emergency requests only: filled up
+    ///   with normal or bulk work it would take a whole batch's time, and an emergency
+    ///   request is to wait for nothing but the batch already running.
     pub fn decide(&mut self, now: Instant, config: &EngineConfig, draining: bool) -> Decision {
         let Some((kind, urgent)) = self.next_kind() else {
             return Decision::Idle;
         };
         let k = kind.index();
+        if urgent == Priority::Emergency {
+            let lane = &mut self.lanes[Priority::Emergency.index()][k];
+            let size = lane.len().min(config.max_batch);
+            self.len -= size;
+            return Decision::Dispatch(lane.drain(..size).collect());
+        }
         let available: usize = self.lanes.iter().map(|l| l[k].len()).sum();
         let oldest = self
             .lanes
@@ -135,7 +143,7 @@ impl Queue {
             config.max_batch
         } else if let Some(size) = preferred {
             size
-        } else if draining || urgent == Priority::Emergency || now >= ready_at {
+        } else if draining || now >= ready_at {
             available
         } else {
             return Decision::WaitUntil(
@@ -273,13 +281,21 @@ mod tests {
         fill(&mut q, Priority::Bulk, 6);
         fill(&mut q, Priority::Emergency, 1);
         fill(&mut q, Priority::Normal, 1);
+        // The emergency request goes at once, alone: nothing slower rides with it.
         let batch = dispatched(q.decide(Instant::now(), &c, false));
         let order: Vec<Priority> = batch.iter().map(|p| p.priority).collect();
-        assert_eq!(order[..2], [Priority::Emergency, Priority::Normal]);
-        assert_eq!(order.len(), 8);
-        // A lone emergency request is sent at once.
-        fill(&mut q, Priority::Emergency, 1);
-        assert_eq!(dispatched(q.decide(Instant::now(), &c, false)).len(), 1);
+        assert_eq!(order, [Priority::Emergency]);
+        let batch = dispatched(q.decide(Instant::now(), &c, false));
+        let order: Vec<Priority> = batch.iter().map(|p| p.priority).collect();
+        assert_eq!(order[0], Priority::Normal);
+        assert_eq!(order[1..], [Priority::Bulk; 3]);
+        // Emergency requests fill a batch of their own, up to max_batch.
+        fill(&mut q, Priority::Emergency, c.max_batch + 2);
+        assert_eq!(
+            dispatched(q.decide(Instant::now(), &c, false)).len(),
+            c.max_batch
+        );
+        assert_eq!(dispatched(q.decide(Instant::now(), &c, false)).len(), 2);
     }
 
     #[test]

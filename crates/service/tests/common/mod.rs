@@ -73,6 +73,11 @@ fn user(sakke_kms: &Kms, eccsi_kms: &eccsi::Kms, uri: &str, now: NtpTimestamp) -
 
 impl TestGateway {
     pub async fn start(config: EngineConfig) -> TestGateway {
+        Self::start_with_grace(config, Duration::ZERO).await
+    }
+
+    /// A gateway that keeps serving for `drain_grace` after the stop signal.
+    pub async fn start_with_grace(config: EngineConfig, drain_grace: Duration) -> TestGateway {
         let now = NtpTimestamp::now().unwrap();
         let date = now.utc_date();
         let period = format!("{:04}-{:02}", date.year, date.month);
@@ -121,6 +126,7 @@ impl TestGateway {
                 client_ca: ca.pem().cert.into_bytes(),
             },
             max_skew: Duration::from_secs(300),
+            drain_grace,
         };
         let grpc = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let metrics = TcpListener::bind("127.0.0.1:0").await.unwrap();

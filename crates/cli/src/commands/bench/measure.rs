@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use pairing::backend::PairingBackend;
 
-use super::machine::process_cpu_seconds;
 use super::workload::Batch;
+use crate::machine::process_cpu_seconds;
 
 /// Totals over every run of one batch.
 #[derive(Debug, Clone, Copy, Default)]

@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use super::machine::{Build, Machine};
-use super::svg::{Plot, Series};
 use super::workload::Workload;
+use crate::machine::{Build, Machine};
+use crate::svg::{Plot, Series};
 
 /// Bumped when a field changes meaning or is removed.
 pub const SCHEMA: &str = "sakke-bench/1";

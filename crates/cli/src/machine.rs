@@ -155,6 +155,27 @@ pub fn file_name_safe(text: &str) -> String {
         .collect()
 }
 
+/// This process's command line as `sakke ARGS`, each argument a POSIX shell word, so the
+/// run can be repeated.
+pub fn command_line() -> String {
+    let mut command = vec!["sakke".to_string()];
+    command.extend(std::env::args().skip(1).map(|a| shell_quote(&a)));
+    command.join(" ")
+}
+
+/// `arg` as a POSIX shell word: unchanged when it is plain, else single-quoted.
+fn shell_quote(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.,/=:+@%".contains(c));
+    if plain {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +192,13 @@ mod tests {
     fn file_names_keep_only_safe_characters() {
         assert_eq!(file_name_safe("build-01.lab"), "build-01.lab");
         assert_eq!(file_name_safe("a/b c\u{e9}"), "a_b_c_");
+    }
+
+    #[test]
+    fn words_are_quoted_only_when_needed() {
+        assert_eq!(shell_quote("--sizes=1,16"), "--sizes=1,16");
+        assert_eq!(shell_quote("two words"), "'two words'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
     }
 }
