@@ -1,6 +1,6 @@
 // Batch kernels over F_p and F_p2, one element per invocation. The field functions
-// (fp_mul, fp_add, fp_sub, the Fp type and the constants of p) come from the generated
-// prelude that the host puts in front of this file.
+// (fp_mul, fp_add, fp_sub, the Fp type and the constants of p, then fp2.wgsl) come from
+// the prelude that the host puts in front of this file.
 //
 // Elements are stored as 32 little-endian u32 limbs of the Montgomery form a * 2^1024
 // mod p, the CPU's representation, so results compare bit for bit. An F_p2 element
@@ -53,27 +53,6 @@ fn store(element: u32, offset: u32, stride: u32, x: Fp) {
     for (var k = 0u; k < LIMBS; k++) {
         out[base + k] = x[k];
     }
-}
-
-// ---- F_p2 = F_p[i], i^2 = -1, with the CPU's formulas ----
-
-struct Fp2 {
-    c0: Fp,
-    c1: Fp,
-}
-
-// Karatsuba: three F_p products.
-fn fp2_mul(a: Fp2, b: Fp2) -> Fp2 {
-    let aa = fp_mul(a.c0, b.c0);
-    let bb = fp_mul(a.c1, b.c1);
-    let cross = fp_mul(fp_add(a.c0, a.c1), fp_add(b.c0, b.c1));
-    return Fp2(fp_sub(aa, bb), fp_sub(fp_sub(cross, aa), bb));
-}
-
-// (a + ib)^2 = (a + b)(a - b) + i 2ab: two F_p products.
-fn fp2_square(a: Fp2) -> Fp2 {
-    let prod = fp_mul(a.c0, a.c1);
-    return Fp2(fp_mul(fp_add(a.c0, a.c1), fp_sub(a.c0, a.c1)), fp_add(prod, prod));
 }
 
 fn load2_a(element: u32) -> Fp2 {

@@ -8,6 +8,9 @@
 //! - [`FieldKernels`]: batched F_p multiplication, addition and subtraction and F_p2
 //!   multiplication and squaring, on the [`ArithPath`] chosen from the adapter's
 //!   features. Batches beyond the device's binding or grid limits are split.
+//! - [`MillerKernels`]: the Miller loop of the RFC 6508 pairing, one digit of q - 1 per
+//!   dispatch with the loop state in a storage buffer, equal to `pairing::miller_loop`
+//!   after every step.
 //!
 //! Elements travel in the CPU's Montgomery form (R = 2^1024) as 32-bit words, so
 //! results need no conversion and compare bit for bit. The kernels have no branch or
@@ -20,6 +23,8 @@ mod error;
 mod field;
 mod kernel;
 mod limbs;
+mod miller;
+mod naf;
 mod path;
 pub mod split;
 pub mod wgsl;
@@ -27,4 +32,6 @@ pub mod wgsl;
 pub use context::{AdapterReport, ContextOptions, GpuContext};
 pub use error::GpuError;
 pub use field::{FieldKernels, MAX_PRODUCTS_PER_INVOCATION};
+pub use miller::{MillerKernels, MillerState};
+pub use naf::{miller_naf, MILLER_DIGITS, MILLER_STEPS};
 pub use path::ArithPath;

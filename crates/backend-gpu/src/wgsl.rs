@@ -16,20 +16,26 @@ pub const LIMBS: usize = 32;
 
 /// Word-level carry and borrow chains, common to both paths.
 const WORDS: &str = include_str!("../../../shaders/words.wgsl");
-/// The batch entry points and the F_p2 functions.
-const KERNELS: &str = include_str!("../../../shaders/field_kernels.wgsl");
+/// F_p2 on top of the generated F_p functions.
+const FP2: &str = include_str!("../../../shaders/fp2.wgsl");
+/// The batch entry points of the field kernels.
+const FIELD_KERNELS: &str = include_str!("../../../shaders/field_kernels.wgsl");
+/// The Miller-loop step.
+const MILLER_STEP: &str = include_str!("../../../shaders/miller_step.wgsl");
+
+/// The field arithmetic every module starts with: words, `mac` of the path, F_p, F_p2.
+fn prelude(path: ArithPath) -> String {
+    [WORDS, path.mac_source(), &fp_functions(&p_words()), FP2].join("\n")
+}
 
 /// The complete WGSL source of the field kernels for `path`.
 pub fn field_module_source(path: ArithPath) -> String {
-    let mut src = String::new();
-    src.push_str(WORDS);
-    src.push('\n');
-    src.push_str(path.mac_source());
-    src.push('\n');
-    src.push_str(&fp_functions(&p_words()));
-    src.push('\n');
-    src.push_str(KERNELS);
-    src
+    prelude(path) + "\n" + FIELD_KERNELS
+}
+
+/// The complete WGSL source of the Miller-loop step for `path`.
+pub fn miller_module_source(path: ArithPath) -> String {
+    prelude(path) + "\n" + MILLER_STEP
 }
 
 /// p as 32 little-endian u32 words.
@@ -52,7 +58,7 @@ pub(crate) fn neg_inv_u32(m0: u32) -> u32 {
     inv.wrapping_neg()
 }
 
-/// The Fp type, the constants of p and fp_reduce_once, fp_mul, fp_add, fp_sub.
+/// The Fp type, the constants of p and fp_reduce_once, fp_mul, fp_select, fp_add, fp_sub.
 fn fp_functions(p: &[u32; LIMBS]) -> String {
     let mut s = String::new();
     let n = LIMBS;
@@ -135,6 +141,17 @@ fn fp_functions(p: &[u32; LIMBS]) -> String {
     w("}".into());
     w(String::new());
 
+    // Selection.
+    w("// a where mask is all ones, b where it is zero: a select that is not a branch.".into());
+    w("fn fp_select(mask: u32, a: Fp, b: Fp) -> Fp {".into());
+    w("    var r: Fp;".into());
+    for j in 0..n {
+        w(format!("    r[{j}] = (a[{j}] & mask) | (b[{j}] & ~mask);"));
+    }
+    w("    return r;".into());
+    w("}".into());
+    w(String::new());
+
     // Addition.
     w("// (a + b) mod p for a, b < p.".into());
     w("fn fp_add(a: Fp, b: Fp) -> Fp {".into());
@@ -199,8 +216,12 @@ mod tests {
 
     #[test]
     fn both_sources_parse_and_validate() {
-        for path in [ArithPath::U32, ArithPath::U64] {
-            let src = field_module_source(path);
+        let sources = [field_module_source, miller_module_source];
+        for (path, source) in [ArithPath::U32, ArithPath::U64]
+            .into_iter()
+            .flat_map(|path| sources.map(|source| (path, source)))
+        {
+            let src = source(path);
             let module = naga::front::wgsl::parse_str(&src)
                 .unwrap_or_else(|e| panic!("{path}: {}", e.emit_to_string(&src)));
             let mut validator = naga::valid::Validator::new(

@@ -7,7 +7,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use backend_gpu::{ArithPath, FieldKernels, GpuContext, GpuError};
+use backend_gpu::{ArithPath, FieldKernels, GpuContext, GpuError, MillerKernels};
 use num_bigint::BigUint;
 use num_traits::One;
 use pairing::{Fp, Fp2};
@@ -59,6 +59,22 @@ pub fn kernels(path: ArithPath) -> Option<&'static FieldKernels> {
     require(
         kernels.as_ref().map_err(Clone::clone),
         &format!("the {path} path"),
+    )
+}
+
+/// The Miller step of `path`, compiled once per test binary.
+pub fn miller(path: ArithPath) -> Option<&'static MillerKernels> {
+    static U32: OnceLock<Result<MillerKernels, GpuError>> = OnceLock::new();
+    static U64: OnceLock<Result<MillerKernels, GpuError>> = OnceLock::new();
+    let slot = match path {
+        ArithPath::U32 => &U32,
+        ArithPath::U64 => &U64,
+    };
+    let ctx = context()?;
+    let kernels = slot.get_or_init(|| MillerKernels::new(ctx, path));
+    require(
+        kernels.as_ref().map_err(Clone::clone),
+        &format!("the Miller step on the {path} path"),
     )
 }
 
