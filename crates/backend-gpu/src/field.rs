@@ -21,10 +21,11 @@ use crate::wgsl::{self, LIMBS};
 /// of 1,980 wrong, so this leaves a margin of almost two.
 pub const MAX_PRODUCTS_PER_INVOCATION: u32 = 1024;
 
-/// The entry points of shaders/field_kernels.wgsl.
+/// The entry points of shaders/field_kernels.wgsl; the discriminant indexes the
+/// pipeline cache.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kernel {
-    FpMul,
+    FpMul = 0,
     FpAdd,
     FpSub,
     Fp2Mul,
@@ -63,9 +64,9 @@ impl Kernel {
     }
 }
 
-/// The field kernels of one arithmetic path on one device. Host-side copies of operands
-/// and results in device layout are zeroed when dropped, as are the device buffers. Each pipeline is compiled on
-/// first use and kept (pipeline creation takes 1-2 s per entry point on lavapipe).
+/// The field kernels of one arithmetic path on one device. Each pipeline is compiled on
+/// first use and kept (1-2 s per entry point on lavapipe). Device buffers and the
+/// host-side copies of operands and results in device layout are zeroed after each call.
 pub struct FieldKernels {
     ctx: Arc<GpuContext>,
     path: ArithPath,
@@ -134,7 +135,7 @@ impl FieldKernels {
     }
 
     fn kernel(&self, k: Kernel) -> Result<Arc<BatchKernel>, GpuError> {
-        let index = Kernel::ALL.iter().position(|x| *x == k).expect("listed");
+        let index = k as usize;
         let mut pipelines = self
             .pipelines
             .lock()

@@ -32,6 +32,6 @@ pub mod wgsl;
 pub use context::{AdapterReport, ContextOptions, GpuContext};
 pub use error::GpuError;
 pub use field::{FieldKernels, MAX_PRODUCTS_PER_INVOCATION};
-pub use miller::{MillerKernels, MillerState};
+pub use miller::{MillerKernels, MillerState, STEPS_PER_SUBMISSION};
 pub use naf::{miller_naf, MILLER_DIGITS, MILLER_STEPS};
 pub use path::ArithPath;

@@ -17,6 +17,12 @@ use crate::path::ArithPath;
 use crate::split;
 use crate::wgsl::{self, LIMBS};
 
+/// Step dispatches per submission: the context's timeout applies to each submission, so
+/// this bounds the wait on a slow device (lavapipe does about 5 Miller loops a second on
+/// two cores, so 64 steps of a batch of 4,096 take about a minute there) while keeping
+/// the host's part to 16 submissions per loop.
+pub const STEPS_PER_SUBMISSION: usize = 64;
+
 /// Words per element in the shader's buffers.
 const POINT_WORDS: usize = 4 * LIMBS;
 const STATE_WORDS: usize = 5 * LIMBS + 1;
@@ -244,8 +250,8 @@ impl MillerKernels {
             .collect()
     }
 
-    /// Records `steps` dispatches of the step kernel and the copy of the state, submits
-    /// them at once and reads the state back.
+    /// Runs `steps` dispatches of the step kernel, [`STEPS_PER_SUBMISSION`] per
+    /// submission, and reads the state back.
     fn dispatch(
         &self,
         points: &wgpu::Buffer,
@@ -269,22 +275,30 @@ impl MillerKernels {
             })
         })?;
         let (x, y) = split::grid(count, ctx.limits().max_compute_workgroups_per_dimension);
-        let mut encoder = ctx
-            .device()
-            .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
-        {
-            // Consecutive dispatches on a read-write binding: wgpu orders each one's
-            // writes before the next one's reads.
-            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor::default());
-            pass.set_pipeline(&self.pipeline);
-            pass.set_bind_group(0, &bind_group, &[]);
-            for _ in 0..steps {
-                pass.dispatch_workgroups(x, y, 1);
+        let mut remaining = steps;
+        loop {
+            let now = remaining.min(STEPS_PER_SUBMISSION);
+            remaining -= now;
+            let mut encoder = ctx
+                .device()
+                .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
+            {
+                // Consecutive dispatches on a read-write binding: wgpu orders each one's
+                // writes before the next one's reads.
+                let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor::default());
+                pass.set_pipeline(&self.pipeline);
+                pass.set_bind_group(0, &bind_group, &[]);
+                for _ in 0..now {
+                    pass.dispatch_workgroups(x, y, 1);
+                }
             }
+            if remaining == 0 {
+                encoder.copy_buffer_to_buffer(state, 0, staging, 0, staging.size());
+                ctx.submit_and_wait(encoder.finish())?;
+                return ctx.read_words(staging);
+            }
+            ctx.submit_and_wait(encoder.finish())?;
         }
-        encoder.copy_buffer_to_buffer(state, 0, staging, 0, staging.size());
-        ctx.submit_and_wait(encoder.finish())?;
-        ctx.read_words(staging)
     }
 }
 
