@@ -215,7 +215,7 @@ mod tests {
     }
 
     #[test]
-    fn both_sources_parse_and_validate() {
+    fn every_source_parses_and_validates() {
         let sources = [field_module_source, miller_module_source];
         for (path, source) in [ArithPath::U32, ArithPath::U64]
             .into_iter()
@@ -224,13 +224,31 @@ mod tests {
             let src = source(path);
             let module = naga::front::wgsl::parse_str(&src)
                 .unwrap_or_else(|e| panic!("{path}: {}", e.emit_to_string(&src)));
-            let mut validator = naga::valid::Validator::new(
-                naga::valid::ValidationFlags::all(),
-                naga::valid::Capabilities::all(),
-            );
+            // The u32 path must validate without 64-bit integers.
+            let capabilities = match path {
+                ArithPath::U32 => {
+                    naga::valid::Capabilities::all() - naga::valid::Capabilities::SHADER_INT64
+                }
+                ArithPath::U64 => naga::valid::Capabilities::all(),
+            };
+            let mut validator =
+                naga::valid::Validator::new(naga::valid::ValidationFlags::all(), capabilities);
             validator
                 .validate(&module)
                 .unwrap_or_else(|e| panic!("{path}: {e:?}"));
         }
+    }
+
+    #[test]
+    fn only_the_u64_path_needs_int64() {
+        let module =
+            naga::front::wgsl::parse_str(&field_module_source(ArithPath::U64)).expect("parses");
+        let without = naga::valid::Capabilities::all() - naga::valid::Capabilities::SHADER_INT64;
+        let mut validator =
+            naga::valid::Validator::new(naga::valid::ValidationFlags::all(), without);
+        assert!(
+            validator.validate(&module).is_err(),
+            "u64 arithmetic needs SHADER_INT64"
+        );
     }
 }
