@@ -138,6 +138,26 @@ fn chain_past_lavapipes_cap_goes_wrong() {
     );
 }
 
+/// Calls from several threads at once on one device each get their own results.
+#[test]
+fn concurrent_batches_from_several_threads() {
+    for path in PATHS {
+        let Some(k) = kernels(path) else { return };
+        std::thread::scope(|scope| {
+            for t in 0..4u64 {
+                scope.spawn(move || {
+                    let mut rng = StdRng::seed_from_u64(0x6a20 + t);
+                    for _ in 0..3 {
+                        let a = random_batch(&mut rng, 50);
+                        let b = random_batch(&mut rng, 50);
+                        check_products(k, &a, &b);
+                    }
+                });
+            }
+        });
+    }
+}
+
 #[test]
 fn mismatched_lengths_are_an_error() {
     let Some(k) = kernels(backend_gpu::ArithPath::U32) else {
