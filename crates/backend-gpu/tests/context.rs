@@ -2,11 +2,15 @@
 
 mod common;
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use backend_gpu::{ArithPath, FieldKernels, GpuError};
+use backend_gpu::{
+    ArithPath, ContextOptions, FieldKernels, GpuContext, GpuError, MAX_PRODUCTS_PER_INVOCATION,
+};
 use common::*;
 use pairing::backend::BackendError;
+use pairing::Fp;
 
 #[test]
 fn report_names_the_adapter_and_its_features() {
@@ -57,6 +61,23 @@ fn u64_path_needs_int64() {
     } else {
         assert!(matches!(result, Err(GpuError::Unsupported { .. })));
     }
+}
+
+/// A device that does not finish within the context's timeout fails the call with
+/// `Timeout`: here a zero timeout and a batch of long chains, which no device finishes
+/// the moment it is submitted.
+#[test]
+fn a_submission_past_the_timeout_is_an_error() {
+    let opened = GpuContext::open_with(&ContextOptions {
+        timeout: Duration::ZERO,
+    });
+    let Some(ctx) = require(opened, "opening a GPU adapter") else {
+        return;
+    };
+    let kernels = FieldKernels::new(Arc::new(ctx), ArithPath::U32).expect("kernels");
+    let a = vec![Fp::ONE; 256];
+    let result = kernels.mul_chain_batch(&a, &a, MAX_PRODUCTS_PER_INVOCATION);
+    assert_eq!(result, Err(GpuError::Timeout(Duration::ZERO)));
 }
 
 #[test]
