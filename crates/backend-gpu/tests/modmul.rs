@@ -71,6 +71,16 @@ fn batch_sizes_with_and_without_splitting() {
             .expect("kernels")
             .with_max_elements_per_dispatch(SPLIT);
         assert_eq!(split.max_fp_per_dispatch().expect("limit"), SPLIT);
+        // Without a cap, the device's storage-binding and buffer limits set the split.
+        let limits = whole.context().limits();
+        let by_memory = limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size)
+            / 128;
+        assert_eq!(
+            whole.max_fp_per_dispatch().expect("limit") as u64,
+            by_memory
+        );
         for len in [0, 1, 7, 64, SPLIT - 1, SPLIT, SPLIT + 1, 3 * SPLIT + 5] {
             let a = random_batch(&mut rng, len);
             let b = random_batch(&mut rng, len);
