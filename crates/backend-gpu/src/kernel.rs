@@ -5,8 +5,9 @@ use crate::context::GpuContext;
 use crate::error::GpuError;
 use crate::split;
 
-/// Binding numbers, as declared in shaders/field_kernels.wgsl.
-const BINDING_B: u32 = 1;
+/// Binding numbers, as declared in shaders/field_kernels.wgsl: the inputs are bindings
+/// 0 (in_a) and, for two-input kernels, 1 (in_b).
+const MAX_INPUTS: usize = 2;
 const BINDING_OUT: u32 = 2;
 const BINDING_PARAMS: u32 = 3;
 
@@ -62,6 +63,10 @@ impl BatchKernel {
         inputs: usize,
         words: usize,
     ) -> Result<BatchKernel, GpuError> {
+        assert!(
+            (1..=MAX_INPUTS).contains(&inputs),
+            "kernels take one or two inputs"
+        );
         let pipeline = ctx.validated(|device| {
             device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
                 label: Some(entry),
@@ -140,7 +145,6 @@ impl BatchKernel {
                 resource: b.as_entire_binding(),
             })
             .collect();
-        debug_assert!(entries.len() <= BINDING_B as usize + 1);
         entries.push(wgpu::BindGroupEntry {
             binding: BINDING_OUT,
             resource: buffers.out.as_entire_binding(),
