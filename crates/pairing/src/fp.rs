@@ -66,6 +66,20 @@ impl Fp {
         arith::limbs_to_be_bytes(&self.to_canonical())
     }
 
+    /// The stored Montgomery form a * 2^1024 mod p, as 16 little-endian u64 limbs: for
+    /// accelerator backends, which compute on the same representation so that their
+    /// results are bit-identical to this crate's without a conversion per element.
+    pub fn to_montgomery_limbs(&self) -> [u64; N] {
+        self.0
+    }
+
+    /// The element whose Montgomery form is `limbs` (the inverse of
+    /// [`Fp::to_montgomery_limbs`]); None unless the limbs are below p.
+    pub fn from_montgomery_limbs(limbs: &[u64; N]) -> CtOption<Fp> {
+        let reduced = Choice::from(arith::lt(limbs, &params::P) as u8);
+        CtOption::new(Fp(*limbs), reduced)
+    }
+
     #[inline(always)]
     pub fn square(&self) -> Fp {
         Fp(arith::mont_square::<PMod>(&self.0))

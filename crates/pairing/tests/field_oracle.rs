@@ -153,6 +153,41 @@ fn fp_from_bytes_rejects_non_canonical_values() {
     );
 }
 
+/// The Montgomery limbs are a * 2^1024 mod p, round-trip, and limbs >= p are rejected.
+#[test]
+fn fp_montgomery_limbs() {
+    let p = p();
+    let r = two_pow(1024) % &p;
+    let mut rng = StdRng::seed_from_u64(0xf2);
+    let mut values = edge_values();
+    values.extend((0..RANDOM_ITERS).map(|_| random_fp_big(&mut rng)));
+    for v in &values {
+        let x = fp(v);
+        let limbs = x.to_montgomery_limbs();
+        assert_eq!(
+            BigUint::from_slice(&limbs_to_u32(&limbs)),
+            (v * &r) % &p,
+            "Montgomery form of {v:x}"
+        );
+        let back: Option<Fp> = Fp::from_montgomery_limbs(&limbs).into();
+        assert_eq!(back, Some(x), "round trip of {v:x}");
+    }
+    for v in [p.clone(), &p + 1u32, two_pow(1024) - 1u32] {
+        let limbs = limbs16(&v);
+        assert!(
+            bool::from(Fp::from_montgomery_limbs(&limbs).is_none()),
+            "{v:x} is not below p and must be rejected"
+        );
+    }
+}
+
+fn limbs_to_u32(limbs: &[u64; 16]) -> Vec<u32> {
+    limbs
+        .iter()
+        .flat_map(|l| [*l as u32, (*l >> 32) as u32])
+        .collect()
+}
+
 #[test]
 fn fp_edge_value_pairs() {
     let edges = edge_values();

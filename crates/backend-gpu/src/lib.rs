@@ -1,0 +1,37 @@
+//! The GPU backend's device layer: wgpu compute shaders (WGSL, in `shaders/` at the
+//! workspace top) for batched arithmetic over RFC 6509 parameter set 1, bit-identical
+//! to the `pairing` crate's CPU code.
+//!
+//! - [`GpuContext`]: opens the best Vulkan/Metal/DX12 adapter (a real GPU before a
+//!   software one such as lavapipe) and reports it; device loss, validation errors,
+//!   mapping failures and timeouts become [`GpuError`]s.
+//! - [`FieldKernels`]: batched F_p multiplication, addition and subtraction and F_p2
+//!   multiplication and squaring, on the [`ArithPath`] chosen from the adapter's
+//!   features. Batches beyond the device's binding or grid limits are split.
+//! - [`MillerKernels`]: the Miller loop of the RFC 6508 pairing, one digit of q - 1 per
+//!   dispatch with the loop state in a storage buffer, equal to `pairing::miller_loop`
+//!   after every step.
+//!
+//! Elements travel in the CPU's Montgomery form (R = 2^1024) as 32-bit words, so
+//! results need no conversion and compare bit for bit. The kernels have no branch or
+//! memory index that depends on a value (fixed loop bounds, masked conditional
+//! subtraction), since later kernels run them on secrets, and every device buffer that
+//! held operands or results is zeroed before a call returns.
+
+mod context;
+mod error;
+mod field;
+mod kernel;
+mod limbs;
+mod miller;
+mod naf;
+mod path;
+pub mod split;
+pub mod wgsl;
+
+pub use context::{AdapterReport, ContextOptions, GpuContext};
+pub use error::GpuError;
+pub use field::{FieldKernels, MAX_PRODUCTS_PER_INVOCATION};
+pub use miller::{MillerKernels, MillerState, STEPS_PER_SUBMISSION};
+pub use naf::{miller_naf, MILLER_DIGITS, MILLER_STEPS};
+pub use path::ArithPath;
