@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use subtle::ConstantTimeEq;
+#[cfg(target_arch = "x86_64")]
+use zeroize::{Zeroize, Zeroizing};
 
 use super::cache::{Selection, TableCache};
 use super::{
@@ -456,29 +458,38 @@ fn vector_base_muls<'a>(
     picked: &[&ScalarMulJob],
     table_of: &impl Fn(&ScalarMulJob) -> Option<&'a Arc<BaseTable>>,
 ) -> Option<Vec<JacobianPoint>> {
-    let jobs: Option<Vec<(&BaseTable, Scalar)>> = picked
+    let mut jobs: Vec<(&BaseTable, Scalar)> = picked
         .iter()
         .map(|j| table_of(j).map(|t| (t.as_ref(), j.scalar)))
-        .collect();
-    crate::simd::batch8::base_muls(&jobs?)
+        .collect::<Option<_>>()?;
+    let points = crate::simd::batch8::base_muls(&jobs);
+    // The scalars are secret (r): the copies are wiped, as the jobs' own are by the caller.
+    jobs.iter_mut().for_each(|(_, k)| k.zeroize());
+    points
 }
 
 #[cfg(target_arch = "x86_64")]
 fn vector_gt_pows(table: &crate::GtTable, picked: &[&Scalar]) -> Option<Vec<Fp2>> {
-    let exps: Vec<Scalar> = picked.iter().map(|k| **k).collect();
+    let exps: Zeroizing<Vec<Scalar>> = Zeroizing::new(picked.iter().map(|k| **k).collect());
     crate::simd::batch8::gt_pows(table, &exps)
 }
 
 #[cfg(target_arch = "x86_64")]
 fn vector_plain_pairings(picked: &[&PairingJob]) -> Option<Vec<Fp2>> {
-    let jobs: Vec<(AffinePoint, AffinePoint)> = picked.iter().map(|j| (j.fixed, j.at)).collect();
-    crate::simd::batch8::plain_pairings(&jobs)
+    let mut jobs: Vec<(AffinePoint, AffinePoint)> =
+        picked.iter().map(|j| (j.fixed, j.at)).collect();
+    let values = crate::simd::batch8::plain_pairings(&jobs);
+    // `fixed` is an RSK.
+    jobs.iter_mut().for_each(|(rsk, _)| rsk.zeroize());
+    values
 }
 
 #[cfg(target_arch = "x86_64")]
 fn vector_window_muls(picked: &[&ScalarMulJob]) -> Option<Vec<JacobianPoint>> {
-    let jobs: Vec<(AffinePoint, Scalar)> = picked.iter().map(|j| (j.base, j.scalar)).collect();
-    crate::simd::batch8::window_muls(&jobs)
+    let mut jobs: Vec<(AffinePoint, Scalar)> = picked.iter().map(|j| (j.base, j.scalar)).collect();
+    let points = crate::simd::batch8::window_muls(&jobs);
+    jobs.iter_mut().for_each(|(_, k)| k.zeroize());
+    points
 }
 
 #[cfg(not(target_arch = "x86_64"))]
