@@ -106,6 +106,29 @@ fn emergency_requests_are_batched_before_bulk_work_that_came_first() {
     assert_eq!(batches[2][1..], [100, 101, 102, 103, 104, 105, 106]);
 }
 
+/// A caller that stops waiting (drops its ticket, as a gRPC handler does when its client
+/// goes away) costs no backend time.
+#[test]
+fn a_request_whose_caller_stopped_waiting_is_not_computed() {
+    let backend = Controlled::new("controlled");
+    backend.hold();
+    let engine = engine(&backend, config());
+    let first = engine.submit(modmul(0), NORMAL);
+    backend.wait_until_holding();
+    let dropped = engine.submit(modmul(5), NORMAL);
+    let kept = engine.submit(modmul(6), NORMAL);
+    drop(dropped);
+    backend.release();
+    first.wait().unwrap();
+    assert_eq!(product(kept.wait().unwrap()), 18);
+    let computed: Vec<u64> = backend.modmul_batches.lock().unwrap().concat();
+    assert!(!computed.contains(&5), "{computed:?}");
+    assert!(computed.contains(&6), "{computed:?}");
+    let m = engine.metrics();
+    assert_eq!(m.cancelled.load(std::sync::atomic::Ordering::Relaxed), 1);
+    assert!(m.render_prometheus().contains("sakke_cancelled_total 1"));
+}
+
 #[test]
 fn an_overdue_request_is_answered_without_being_computed() {
     let backend = Controlled::new("controlled");

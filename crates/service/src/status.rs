@@ -36,6 +36,7 @@ pub fn from_engine(error: &EngineError) -> Status {
     let (code, kind) = match error {
         EngineError::Busy { .. } => (Code::ResourceExhausted, "busy"),
         EngineError::DeadlineExceeded => (Code::DeadlineExceeded, "deadline_exceeded"),
+        EngineError::Cancelled => (Code::Cancelled, "cancelled"),
         EngineError::ShuttingDown => (Code::Unavailable, "shutting_down"),
         EngineError::Sakke(e) => (Code::InvalidArgument, sakke_kind(e)),
         EngineError::Mikey(e) => (Code::InvalidArgument, mikey_kind(e)),

@@ -144,6 +144,10 @@ pub enum EngineError {
     Busy { max_queue: usize },
     #[error("deadline exceeded before the request was computed")]
     DeadlineExceeded,
+    /// The caller dropped its ticket before the request was computed; the answer is
+    /// given (and counted) but read by nobody.
+    #[error("the caller stopped waiting before the request was computed")]
+    Cancelled,
     #[error("the engine is shutting down and accepts no new requests")]
     ShuttingDown,
     #[error(transparent)]
@@ -162,6 +166,7 @@ impl EngineError {
         match self {
             EngineError::Busy { .. } => "busy",
             EngineError::DeadlineExceeded => "deadline_exceeded",
+            EngineError::Cancelled => "cancelled",
             EngineError::ShuttingDown => "shutting_down",
             EngineError::Sakke(_) => "sakke",
             EngineError::Mikey(_) => "mikey",

@@ -75,6 +75,7 @@ pub struct Metrics {
     pub answered_error: AtomicU64,
     pub busy: AtomicU64,
     pub deadline_exceeded: AtomicU64,
+    pub cancelled: AtomicU64,
     pub cpu_retries: AtomicU64,
     pub backend_failures: AtomicU64,
     pub batches: AtomicU64,
@@ -91,6 +92,7 @@ impl Default for Metrics {
             answered_error: AtomicU64::new(0),
             busy: AtomicU64::new(0),
             deadline_exceeded: AtomicU64::new(0),
+            cancelled: AtomicU64::new(0),
             cpu_retries: AtomicU64::new(0),
             backend_failures: AtomicU64::new(0),
             batches: AtomicU64::new(0),
@@ -159,6 +161,11 @@ impl Metrics {
                 "sakke_deadline_exceeded_total",
                 "Requests whose deadline passed before they were computed.",
                 &self.deadline_exceeded,
+            ),
+            (
+                "sakke_cancelled_total",
+                "Requests dropped uncomputed because their caller stopped waiting.",
+                &self.cancelled,
             ),
             (
                 "sakke_cpu_retries_total",

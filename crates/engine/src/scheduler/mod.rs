@@ -113,6 +113,7 @@ impl Shared {
                 match e {
                     EngineError::Busy { .. } => Metrics::add(&m.busy, 1),
                     EngineError::DeadlineExceeded => Metrics::add(&m.deadline_exceeded, 1),
+                    EngineError::Cancelled => Metrics::add(&m.cancelled, 1),
                     _ => {}
                 }
             }
@@ -285,7 +286,14 @@ fn dispatch(shared: &Shared, senders: Vec<SyncSender<Vec<Pending>>>) {
             shared.record_depths(&state.queue);
             drop(state);
             for p in expired {
-                shared.answer(p, Err(EngineError::DeadlineExceeded));
+                // A deadline that has passed names the cause even if the caller has also
+                // gone (a gRPC deadline does both at once).
+                let why = if p.deadline.is_some_and(|d| d <= now) {
+                    EngineError::DeadlineExceeded
+                } else {
+                    EngineError::Cancelled
+                };
+                shared.answer(p, Err(why));
             }
             state = shared.lock();
             continue;

@@ -88,14 +88,16 @@ impl Queue {
         Ok(())
     }
 
-    /// Removes every request whose deadline is at or before `now`.
+    /// Removes every request whose deadline is at or before `now`, and every request
+    /// whose caller has stopped waiting (dropped its ticket): computing either would
+    /// spend backend time on an answer nobody reads.
     pub fn take_expired(&mut self, now: Instant) -> Vec<Pending> {
+        let gone = |p: &Pending| p.deadline.is_some_and(|d| d <= now) || p.reply.is_closed();
         let mut expired = Vec::new();
         for lane in self.lanes.iter_mut().flatten() {
-            if lane.iter().any(|p| p.deadline.is_some_and(|d| d <= now)) {
-                let (gone, kept): (VecDeque<Pending>, VecDeque<Pending>) = lane
-                    .drain(..)
-                    .partition(|p| p.deadline.is_some_and(|d| d <= now));
+            if lane.iter().any(gone) {
+                let (gone, kept): (VecDeque<Pending>, VecDeque<Pending>) =
+                    lane.drain(..).partition(gone);
                 *lane = kept;
                 expired.extend(gone);
             }
@@ -210,12 +212,11 @@ mod tests {
         }
     }
 
-    fn pending(
-        priority: Priority,
-        deadline: Option<Instant>,
-    ) -> (Pending, oneshot::Receiver<Outcome>) {
-        let (tx, rx) = oneshot::channel();
-        (Pending::new(job(), priority, deadline, tx), rx)
+    /// A request whose caller is still waiting: its receiver is never dropped.
+    fn pending(priority: Priority, deadline: Option<Instant>) -> Pending {
+        let (tx, rx) = oneshot::channel::<Outcome>();
+        std::mem::forget(rx);
+        Pending::new(job(), priority, deadline, tx)
     }
 
     fn config() -> EngineConfig {
@@ -230,7 +231,7 @@ mod tests {
 
     fn fill(q: &mut Queue, priority: Priority, n: usize) {
         for _ in 0..n {
-            let (p, _) = pending(priority, None);
+            let p = pending(priority, None);
             assert!(q.push(p, usize::MAX).is_ok());
         }
     }
@@ -302,7 +303,7 @@ mod tests {
     fn the_bound_hands_back_the_excess() {
         let mut q = Queue::new();
         for i in 0..25 {
-            let (p, _) = pending(Priority::Normal, None);
+            let p = pending(Priority::Normal, None);
             assert_eq!(q.push(p, 20).is_ok(), i < 20);
         }
         assert_eq!(q.len(), 20);
@@ -315,7 +316,7 @@ mod tests {
         let c = config();
         let now = Instant::now();
         let soon = now + Duration::from_millis(2);
-        let (p, _) = pending(Priority::Normal, Some(soon));
+        let p = pending(Priority::Normal, Some(soon));
         assert!(q.push(p, 20).is_ok());
         fill(&mut q, Priority::Normal, 1);
         match q.decide(now, &c, false) {
@@ -325,6 +326,15 @@ mod tests {
         assert!(q.take_expired(now).is_empty());
         let expired = q.take_expired(soon);
         assert_eq!(expired.len(), 1);
+        assert_eq!(q.len(), 1);
+        // A request whose caller dropped its receiver goes too, deadline or not.
+        let (tx, rx) = oneshot::channel();
+        assert!(q
+            .push(Pending::new(job(), Priority::Bulk, None, tx), 20)
+            .is_ok());
+        assert!(q.take_expired(soon).is_empty());
+        drop(rx);
+        assert_eq!(q.take_expired(soon).len(), 1);
         assert_eq!(q.len(), 1);
     }
 
