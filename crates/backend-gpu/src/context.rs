@@ -4,7 +4,7 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::error::GpuError;
 
@@ -223,11 +223,26 @@ impl GpuContext {
         slice.map_async(wgpu::MapMode::Read, move |result| {
             *lock(&mapped_slot) = Some(result);
         });
-        self.wait(None)?;
-        match lock(&mapped).take() {
-            Some(Ok(())) => {}
-            Some(Err(e)) => return Err(GpuError::Map(e.to_string())),
-            None => return Err(GpuError::Map("the mapping never completed".into())),
+        // The callback runs inside some thread's poll. When several threads share the
+        // device, this thread's poll can return before the one that fires it has done
+        // so: poll again until it has, within the timeout.
+        let deadline = Instant::now() + self.timeout;
+        let outcome = loop {
+            if let Err(e) = self.wait(None) {
+                break Err(e);
+            }
+            if let Some(result) = lock(&mapped).take() {
+                break result.map_err(|e| GpuError::Map(e.to_string()));
+            }
+            if Instant::now() >= deadline {
+                break Err(GpuError::Map("the mapping never completed".into()));
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        if let Err(e) = outcome {
+            // Abandon a pending mapping, so that the buffer can still be wiped and freed.
+            staging.unmap();
+            return Err(e);
         }
         let words = {
             let view = slice
