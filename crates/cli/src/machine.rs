@@ -155,6 +155,58 @@ pub fn file_name_safe(text: &str) -> String {
         .collect()
 }
 
+/// What every results document begins with: its schema, when it ran, the command that
+/// reproduces it, the notes, and the machine and build it ran on.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunHeader {
+    /// Bumped when a field changes meaning or is removed.
+    pub schema: &'static str,
+    /// When the run started, RFC 3339 UTC.
+    pub timestamp: String,
+    /// The command line, to reproduce the run.
+    pub command: String,
+    pub notes: Vec<String>,
+    pub machine: Machine,
+    pub build: Build,
+    #[serde(skip)]
+    started: crate::time::UtcTime,
+}
+
+impl RunHeader {
+    /// Probes the machine and the build as the run starts.
+    pub fn start(schema: &'static str, notes: Vec<String>) -> RunHeader {
+        let started = crate::time::UtcTime::now();
+        RunHeader {
+            schema,
+            timestamp: started.to_string(),
+            command: command_line(),
+            notes,
+            machine: Machine::probe(),
+            build: Build::probe(),
+            started,
+        }
+    }
+
+    /// Records the load averages as the run ends.
+    pub fn finish(&mut self) {
+        self.machine.load_average_end = load_average();
+    }
+
+    /// "<date>-<host>-<what>", the name its results files are written under.
+    pub fn file_base(&self, what: &str) -> String {
+        format!(
+            "{}-{}-{what}",
+            self.started.day(),
+            file_name_safe(&self.machine.host)
+        )
+    }
+
+    /// "YYYY-MM-DD", for plot titles.
+    pub fn day(&self) -> String {
+        self.started.day()
+    }
+}
+
 /// This process's command line as `sakke ARGS`, each argument a POSIX shell word, so the
 /// run can be repeated.
 pub fn command_line() -> String {

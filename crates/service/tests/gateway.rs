@@ -16,6 +16,7 @@ use service::proto::{
     DecapsulateStreamRequest, EncapsulateRequest, OpenIMessageRequest, Scheduling,
 };
 use tonic::Code;
+use tonic_health::pb::health_check_response::ServingStatus;
 
 fn decap(uri: &str, period: &str, encapsulated: Vec<u8>) -> DecapsulateRequest {
     DecapsulateRequest {
@@ -24,6 +25,18 @@ fn decap(uri: &str, period: &str, encapsulated: Vec<u8>) -> DecapsulateRequest {
         encapsulated,
         scheduling: None,
     }
+}
+
+/// What `grpc.health.v1` says of `sakke.v1.Sakke` over `channel`.
+async fn health_of_sakke(channel: tonic::transport::Channel) -> i32 {
+    tonic_health::pb::health_client::HealthClient::new(channel)
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: "sakke.v1.Sakke".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .status
 }
 
 /// Encapsulated Data for one of the gateway's users, made without the gateway.
@@ -141,19 +154,10 @@ async fn encapsulate_decapsulate_open_and_stream_give_the_right_keys() {
     seen.sort();
     assert_eq!(seen, vec![7, 100, 101, 102, 103, 104, 105]);
 
-    let mut health = tonic_health::pb::health_client::HealthClient::new(
-        gw.channel(Some(&gw.admin.pem), &gw.ca).await.unwrap(),
-    );
-    let serving = health
-        .check(tonic_health::pb::HealthCheckRequest {
-            service: "sakke.v1.Sakke".into(),
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let channel = gw.channel(Some(&gw.admin.pem), &gw.ca).await.unwrap();
     assert_eq!(
-        serving.status,
-        tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+        health_of_sakke(channel).await,
+        ServingStatus::Serving as i32
     );
 
     let page = gw.scrape().await;
@@ -401,19 +405,12 @@ async fn health_is_not_serving_during_the_drain_grace_and_requests_still_succeed
     let (ssv, ed) = sent_to(&gw.bob, 21);
     gw.begin_shutdown();
     let channel = gw.channel(Some(&gw.admin.pem), &gw.ca).await.unwrap();
-    let mut health = tonic_health::pb::health_client::HealthClient::new(channel.clone());
-    let not_serving = tonic_health::pb::health_check_response::ServingStatus::NotServing as i32;
+    let not_serving = ServingStatus::NotServing as i32;
     let mut status = None;
     for _ in 0..100 {
-        let answer = health
-            .check(tonic_health::pb::HealthCheckRequest {
-                service: "sakke.v1.Sakke".into(),
-            })
-            .await
-            .unwrap()
-            .into_inner();
-        status = Some(answer.status);
-        if answer.status == not_serving {
+        let answer = health_of_sakke(channel.clone()).await;
+        status = Some(answer);
+        if answer == not_serving {
             break;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;

@@ -16,10 +16,9 @@ use pairing::backend::PairingBackend;
 use pairing::AffinePoint;
 use zeroize::Zeroize;
 
-use crate::machine::{self, Build, Machine};
+use crate::machine::{self, RunHeader};
 use crate::output::progress;
 use crate::svg;
-use crate::time::UtcTime;
 use report::{BackendEntry, Cell, Report, Settings, TableFigures, WorkloadInfo};
 use untabled::Untabled;
 use workload::{Fixture, Workload};
@@ -163,12 +162,10 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<()> {
     };
     let min_time = args.min_time.unwrap_or(if quick { 0.05 } else { 1.0 });
 
-    let started = UtcTime::now();
-    let mut machine = Machine::probe();
-    let build = Build::probe();
-    let mut notes = args.notes.clone();
-    if build.debug_assertions {
-        notes.push("built with debug assertions: not a release build".into());
+    let mut run = RunHeader::start(report::SCHEMA, args.notes.clone());
+    if run.build.debug_assertions {
+        run.notes
+            .push("built with debug assertions: not a release build".into());
     }
 
     let bar = progress(
@@ -240,15 +237,10 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<()> {
     }
     bar.finish_and_clear();
     report::set_m_per_op(&mut cells);
-    machine.load_average_end = machine::load_average();
+    run.finish();
 
     let report = Report {
-        schema: report::SCHEMA,
-        timestamp: started.to_string(),
-        command: machine::command_line(),
-        notes,
-        machine,
-        build,
+        run,
         settings: Settings {
             sizes,
             threads,
@@ -269,12 +261,7 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<()> {
         cells,
     };
 
-    let base = format!(
-        "{}-{}-{}",
-        started.day(),
-        machine::file_name_safe(&report.machine.host),
-        chosen.join("+")
-    );
+    let base = report.run.file_base(&chosen.join("+"));
     let (json_path, svg_path) = write_files(&report, &args.out_dir, &base)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);

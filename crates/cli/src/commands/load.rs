@@ -14,8 +14,7 @@ use service::client::ClientTls;
 use service::load::{LoadPlan, Pace};
 use service::proto::Priority;
 
-use crate::machine::{self, Build, Machine};
-use crate::time::UtcTime;
+use crate::machine::RunHeader;
 use document::{Document, Settings};
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -172,8 +171,7 @@ pub fn run(args: &LoadArgs, json: bool) -> Result<()> {
             timeout_ms: args.timeout_ms,
         })
         .collect();
-    let started = UtcTime::now();
-    let mut machine = Machine::probe();
+    let mut run = RunHeader::start(document::SCHEMA, args.notes.clone());
     let steps = plans.len();
     let mut step = 0;
     let reports = service::load::run_steps_blocking(
@@ -192,14 +190,9 @@ pub fn run(args: &LoadArgs, json: bool) -> Result<()> {
             }
         },
     )?;
-    machine.load_average_end = machine::load_average();
+    run.finish();
     let document = Document {
-        schema: document::SCHEMA,
-        timestamp: started.to_string(),
-        command: machine::command_line(),
-        notes: args.notes.clone(),
-        machine,
-        build: Build::probe(),
+        run,
         settings: Settings {
             url: args.url.clone(),
             user: args.user.clone(),
@@ -214,11 +207,7 @@ pub fn run(args: &LoadArgs, json: bool) -> Result<()> {
     };
     let mut text = serde_json::to_string_pretty(&document)?;
     text.push('\n');
-    let base = format!(
-        "{}-{}-load",
-        started.day(),
-        machine::file_name_safe(&document.machine.host)
-    );
+    let base = document.run.file_base("load");
     let svg = crate::svg::render(&document.plot());
     let (json_path, svg_path) = crate::results::write_pair(&args.out_dir, &base, &text, &svg)?;
     if json {

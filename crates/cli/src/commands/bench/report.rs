@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::workload::Workload;
-use crate::machine::{Build, Machine};
+use crate::machine::RunHeader;
 use crate::svg::{Plot, Series};
 
 /// Bumped when a field changes meaning or is removed.
@@ -12,14 +12,8 @@ pub const SCHEMA: &str = "sakke-bench/1";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
-    pub schema: &'static str,
-    /// When the run started, RFC 3339 UTC.
-    pub timestamp: String,
-    /// The command line, to reproduce the run.
-    pub command: String,
-    pub notes: Vec<String>,
-    pub machine: Machine,
-    pub build: Build,
+    #[serde(flatten)]
+    pub run: RunHeader,
     pub settings: Settings,
     pub workloads: Vec<WorkloadInfo>,
     pub backends: Vec<BackendEntry>,
@@ -160,9 +154,9 @@ impl Report {
         Plot {
             title: format!(
                 "sakke bench, {} ({}), {}",
-                self.machine.host,
-                self.machine.cpu_model,
-                self.timestamp.get(..10).unwrap_or(&self.timestamp)
+                self.run.machine.host,
+                self.run.machine.cpu_model,
+                self.run.day()
             ),
             x_label: "batch size (items per call)".into(),
             y_label: "throughput (ops/s)".into(),

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use service::load::{LoadReport, PriorityReport};
 
-use crate::machine::{Build, Machine};
+use crate::machine::RunHeader;
 use crate::svg::{Plot, Series};
 
 /// Bumped when a field changes meaning or is removed.
@@ -12,15 +12,9 @@ pub const SCHEMA: &str = "sakke-load/1";
 
 #[derive(Debug, Serialize)]
 pub struct Document {
-    pub schema: &'static str,
-    /// When the run started, RFC 3339 UTC.
-    pub timestamp: String,
-    /// The command line, to reproduce the run.
-    pub command: String,
-    pub notes: Vec<String>,
-    /// The machine the client ran on (the server's, when both share it on loopback).
-    pub machine: Machine,
-    pub build: Build,
+    /// The machine is the client's (the server's too, when both share it on loopback).
+    #[serde(flatten)]
+    pub run: RunHeader,
     pub settings: Settings,
     /// One per offered rate or concurrency, in the order run.
     pub steps: Vec<LoadReport>,
@@ -82,9 +76,9 @@ impl Document {
         Plot {
             title: format!(
                 "sakke load, {} ({}), {}",
-                self.machine.host,
-                self.machine.cpu_model,
-                self.timestamp.get(..10).unwrap_or(&self.timestamp)
+                self.run.machine.host,
+                self.run.machine.cpu_model,
+                self.run.day()
             ),
             x_label: if open {
                 "offered load (requests/s, open loop)".into()
