@@ -18,6 +18,7 @@
 //! subtraction), since later kernels run them on secrets, and every device buffer that
 //! held operands or results is zeroed before a call returns.
 
+mod arena;
 mod context;
 mod error;
 mod field;
@@ -29,6 +30,7 @@ mod path;
 pub mod split;
 pub mod wgsl;
 
+pub use arena::{Slot, TableArena};
 pub use context::{AdapterReport, ContextOptions, GpuContext};
 pub use error::GpuError;
 pub use field::{FieldKernels, MAX_PRODUCTS_PER_INVOCATION};

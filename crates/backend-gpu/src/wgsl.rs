@@ -20,6 +20,8 @@ const WORDS: &str = include_str!("../../../shaders/words.wgsl");
 const FP2: &str = include_str!("../../../shaders/fp2.wgsl");
 /// The batch entry points of the field kernels.
 const FIELD_KERNELS: &str = include_str!("../../../shaders/field_kernels.wgsl");
+/// Jacobian doubling and mixed addition with their lines.
+const CURVE: &str = include_str!("../../../shaders/curve.wgsl");
 /// The Miller-loop step.
 const MILLER_STEP: &str = include_str!("../../../shaders/miller_step.wgsl");
 
@@ -35,7 +37,41 @@ pub fn field_module_source(path: ArithPath) -> String {
 
 /// The complete WGSL source of the Miller-loop step for `path`.
 pub fn miller_module_source(path: ArithPath) -> String {
-    prelude(path) + "\n" + MILLER_STEP
+    module_source(path, &[], MILLER_STEP)
+}
+
+/// Loop-free accessors for the `array<u32>` storage variable `var`: `load_<var>(base)`
+/// returns the Fp at word `base`, and, when `writable`, `store_<var>(base, x)` writes
+/// one. Unrolled, they cost no loop iterations, which lavapipe caps per invocation (a
+/// 32-word copy loop costs as much of that cap as a product).
+pub(crate) fn fp_accessors(var: &str, writable: bool) -> String {
+    let words: Vec<String> = (0..LIMBS).map(|k| format!("{var}[base + {k}u]")).collect();
+    let mut s = format!(
+        "fn load_{var}(base: u32) -> Fp {{\n    return Fp({});\n}}\n",
+        words.join(", ")
+    );
+    if writable {
+        s.push_str(&format!("fn store_{var}(base: u32, x: Fp) {{\n"));
+        for (k, word) in words.iter().enumerate() {
+            s.push_str(&format!("    {word} = x[{k}];\n"));
+        }
+        s.push_str("}\n");
+    }
+    s
+}
+
+/// A curve module: the prelude, the curve functions, loop-free accessors for the named
+/// storage variables (name, writable), and the kernel source (which declares those
+/// variables).
+pub(crate) fn module_source(path: ArithPath, accessors: &[(&str, bool)], kernel: &str) -> String {
+    let mut s = prelude(path) + "\n" + CURVE;
+    for (var, writable) in accessors {
+        s.push('\n');
+        s.push_str(&fp_accessors(var, *writable));
+    }
+    s.push('\n');
+    s.push_str(kernel);
+    s
 }
 
 /// p as 32 little-endian u32 words.

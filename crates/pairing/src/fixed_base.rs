@@ -99,6 +99,12 @@ impl BaseTable {
         self.rows.len() * core::mem::size_of::<[AffinePoint; ROW]>() + vector
     }
 
+    /// Every entry, row by row: [j * 32^i]B for j = 1..=16 in row i (accelerators upload
+    /// the table as it is, so their results follow the same schedule).
+    pub fn entries(&self) -> impl Iterator<Item = &AffinePoint> {
+        self.rows.iter().flatten()
+    }
+
     /// [k]B in constant time. For B of order q and k < q the running sum never meets the
     /// point being added (that would need a relation between multiples of B modulo q far
     /// beyond the partial sums' size), so additions skip the doubling case.
@@ -158,6 +164,17 @@ impl GtTable {
         self.rows.len()
     }
 
+    /// Every entry, row by row: v^(j * 32^i) for j = 1..=16 in row i.
+    pub fn entries(&self) -> impl Iterator<Item = &Fp2> {
+        self.rows.iter().flatten()
+    }
+
+    /// The exponent whose digits [`GtTable::pow_unnormalised`] walks for k: k/2 mod q,
+    /// since the table's v stands for g^2. Secret when k is.
+    pub fn table_exponent(k: &Scalar) -> Scalar {
+        k.mul(&Scalar(crate::params::HALF_MOD_Q))
+    }
+
     pub fn memory_bytes(&self) -> usize {
         self.rows.len() * core::mem::size_of::<[Fp2; ROW]>()
     }
@@ -166,7 +183,7 @@ impl GtTable {
     /// batch); constant time in k.
     pub fn pow_unnormalised(&self, k: &Scalar) -> Fp2 {
         // v stands for g^2, so g^k = v^(k/2 mod q).
-        let half_k = k.mul(&Scalar(crate::params::HALF_MOD_Q));
+        let half_k = GtTable::table_exponent(k);
         let digits = half_k.signed_digits();
         let mut acc = Fp2::ONE;
         for (row, &d) in self.rows.iter().zip(digits.as_slice()) {

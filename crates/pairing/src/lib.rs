@@ -41,7 +41,7 @@ pub use params::SSV_BITS;
 pub use pf::PfValue;
 pub use point::{AffinePoint, JacobianPoint, POINT_BYTES};
 pub use precomp::LineTable;
-pub use scalar::Scalar;
+pub use scalar::{Scalar, SignedDigits, MAX_DIGITS as SCALAR_DIGITS, WINDOW as SCALAR_WINDOW};
 
 /// Public constants of parameter set 1 as big-endian bytes, for tests and tools that
 /// check this crate against an independent implementation.

@@ -217,6 +217,17 @@ impl JacobianPoint {
         self.z.is_zero()
     }
 
+    /// The point (X, Y, Z) = (x Z^2, y Z^3), Z = 0 for the identity: how accelerators,
+    /// which compute in these coordinates, hand their results back.
+    pub fn from_coordinates(x: Fp, y: Fp, z: Fp) -> JacobianPoint {
+        JacobianPoint { x, y, z }
+    }
+
+    /// (X, Y, Z), for accelerators that continue a computation on a device.
+    pub fn coordinates(&self) -> (Fp, Fp, Fp) {
+        (self.x, self.y, self.z)
+    }
+
     /// The affine point (one inversion).
     pub fn to_affine(&self) -> AffinePoint {
         let zinv = self.z.invert();

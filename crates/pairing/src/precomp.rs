@@ -120,6 +120,13 @@ impl LineTable {
         self.vector.as_deref()
     }
 
+    /// The normalised lines (a, b) in loop order: each of the 1021 doubling steps, then
+    /// the addition step's where the NAF digit of q - 1 is non-zero. Accelerators upload
+    /// them as they are.
+    pub fn lines(&self) -> impl Iterator<Item = (Fp, Fp)> + '_ {
+        self.lines.iter().map(|l| (l.a, l.b))
+    }
+
     /// Memory held by the table.
     pub fn memory_bytes(&self) -> usize {
         let vector = {

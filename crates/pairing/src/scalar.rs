@@ -17,9 +17,9 @@ impl Modulus for QMod {
 }
 
 /// Window width of the signed-digit recoding used by constant-time multiplications.
-pub(crate) const WINDOW: usize = 5;
+pub const WINDOW: usize = 5;
 /// Signed digits of a 1022-bit scalar: ceil(1022 / 5) windows plus one for the last carry.
-const MAX_DIGITS: usize = 1022usize.div_ceil(WINDOW) + 1;
+pub const MAX_DIGITS: usize = 1022usize.div_ceil(WINDOW) + 1;
 
 /// An integer in [0, q), stored canonically (not in Montgomery form) so that its bits are
 /// at hand for scalar multiplication. Debug output hides the value.
@@ -116,7 +116,7 @@ impl Scalar {
 
     /// Signed base-2^5 digits d_i in [-16, 16] with self = sum d_i 2^(5i), computed without
     /// branches on the value.
-    pub(crate) fn signed_digits(&self) -> SignedDigits {
+    pub fn signed_digits(&self) -> SignedDigits {
         let mut d = [0i8; MAX_DIGITS];
         let mut carry = 0u64;
         for (i, digit) in d.iter_mut().enumerate() {
@@ -131,16 +131,16 @@ impl Scalar {
     }
 }
 
-/// Secret digit string: wiped when dropped.
-pub(crate) struct SignedDigits {
+/// Secret digit string, least significant first: wiped when dropped.
+pub struct SignedDigits {
     d: [i8; MAX_DIGITS],
 }
 
 impl SignedDigits {
-    pub(crate) fn as_slice(&self) -> &[i8] {
+    pub fn as_slice(&self) -> &[i8] {
         &self.d
     }
-    pub(crate) fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         MAX_DIGITS
     }
 }

@@ -55,19 +55,19 @@ struct Inner<T> {
 
 /// What a batch found: the tables it can use now, and the keys the policy wants built,
 /// most used in the batch first.
-pub(crate) struct Selection<T> {
-    pub(crate) resident: HashMap<TableKey, Arc<T>>,
-    pub(crate) wanted: Vec<TableKey>,
+pub struct Selection<T> {
+    pub resident: HashMap<TableKey, Arc<T>>,
+    pub wanted: Vec<TableKey>,
 }
 
-/// Tables of one kind, shared by every thread of a backend. The budget is shared between
-/// caches through [`Budget`].
-pub(crate) struct TableCache<T> {
+/// Tables of one kind under one memory budget, shared by every thread of a backend. `T`
+/// is the table itself (CPU) or a handle to where it lives (a device buffer slot).
+pub struct TableCache<T> {
     inner: Mutex<Inner<T>>,
 }
 
 impl<T> TableCache<T> {
-    pub(crate) fn new(budget_bytes: usize) -> TableCache<T> {
+    pub fn new(budget_bytes: usize) -> TableCache<T> {
         let stats = TableStats {
             budget_bytes,
             ..TableStats::default()
@@ -93,7 +93,7 @@ impl<T> TableCache<T> {
     /// and misses. A key without a table has its uses counted, and is wanted when
     /// `wants(earlier uses, uses in this batch)` says so. A cache without a budget keeps
     /// nothing, counts included.
-    pub(crate) fn select(
+    pub fn select(
         &self,
         batch: &[(TableKey, u32)],
         wants: impl Fn(u32, u32) -> bool,
@@ -130,25 +130,19 @@ impl<T> TableCache<T> {
 
     /// How many more tables fit beside `in_use` resident ones, once the size of a table
     /// is known (None before the first build).
-    pub(crate) fn room(&self, in_use: usize) -> Option<usize> {
+    pub fn room(&self, in_use: usize) -> Option<usize> {
         let inner = self.lock();
         let bytes = inner.table_bytes?;
         Some((inner.stats.budget_bytes / bytes.max(1)).saturating_sub(in_use))
     }
 
-    pub(crate) fn contains(&self, key: &TableKey) -> bool {
+    pub fn contains(&self, key: &TableKey) -> bool {
         self.lock().entries.contains_key(key)
     }
 
     /// Keeps `table`, evicting least-recently-used tables until it fits. Returns false
     /// (and keeps nothing) if it cannot fit even in an empty cache.
-    pub(crate) fn insert(
-        &self,
-        key: TableKey,
-        table: Arc<T>,
-        bytes: usize,
-        build_time: Duration,
-    ) -> bool {
+    pub fn insert(&self, key: TableKey, table: Arc<T>, bytes: usize, build_time: Duration) -> bool {
         let mut inner = self.lock();
         inner.stats.builds += 1;
         inner.stats.build_time += build_time;
@@ -195,11 +189,11 @@ impl<T> TableCache<T> {
         true
     }
 
-    pub(crate) fn stats(&self) -> TableStats {
+    pub fn stats(&self) -> TableStats {
         self.lock().stats.clone()
     }
 
-    pub(crate) fn clear(&self) {
+    pub fn clear(&self) {
         let mut inner = self.lock();
         inner.entries.clear();
         inner.uses.clear();

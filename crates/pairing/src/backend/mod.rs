@@ -12,7 +12,7 @@ pub mod crossover;
 mod policy;
 mod use_counts;
 
-pub use cache::TableStats;
+pub use cache::{Selection, TableCache, TableStats};
 pub use cpu::{CpuBackend, CpuConfig};
 pub use crossover::Crossovers;
 pub use policy::TablePolicy;
