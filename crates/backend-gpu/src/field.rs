@@ -79,12 +79,7 @@ impl FieldKernels {
     /// The kernels of `path` on `ctx`; Err if the path needs a feature the device lacks
     /// or the shader does not compile.
     pub fn new(ctx: Arc<GpuContext>, path: ArithPath) -> Result<FieldKernels, GpuError> {
-        if path.needs_int64() && !ctx.report().shader_int64 {
-            return Err(GpuError::Unsupported {
-                path: path.to_string(),
-                adapter: ctx.report().name.clone(),
-            });
-        }
+        path.check_supported(ctx.report())?;
         let source = wgsl::field_module_source(path);
         let module = ctx.validated(|device| {
             device.create_shader_module(wgpu::ShaderModuleDescriptor {

@@ -25,6 +25,7 @@ mod field;
 mod kernel;
 mod limbs;
 mod miller;
+mod miller_table;
 mod naf;
 mod path;
 pub mod split;
@@ -35,5 +36,8 @@ pub use context::{AdapterReport, ContextOptions, GpuContext};
 pub use error::GpuError;
 pub use field::{FieldKernels, MAX_PRODUCTS_PER_INVOCATION};
 pub use miller::{MillerKernels, MillerState, STEPS_PER_SUBMISSION};
+pub use miller_table::{
+    line_table_words, TableMillerKernels, LINE_COUNT, LINE_TABLE_WORDS, TABLE_STEPS_PER_DISPATCH,
+};
 pub use naf::{miller_naf, MILLER_DIGITS, MILLER_STEPS};
 pub use path::ArithPath;
