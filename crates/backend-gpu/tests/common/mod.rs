@@ -7,10 +7,12 @@
 
 use std::sync::{Arc, OnceLock};
 
-use backend_gpu::{ArithPath, FieldKernels, GpuContext, GpuError, MillerKernels};
+use backend_gpu::{
+    ArithPath, FieldKernels, GpuContext, GpuError, GtPowKernels, MillerKernels, ScalarMulKernels,
+};
 use num_bigint::BigUint;
 use num_traits::One;
-use pairing::{Fp, Fp2};
+use pairing::{AffinePoint, Fp, Fp2, JacobianPoint, Scalar};
 use rand::{Rng, RngCore};
 
 /// Whether the tests run under CI, where nothing may be skipped.
@@ -76,6 +78,64 @@ pub fn miller(path: ArithPath) -> Option<&'static MillerKernels> {
         kernels.as_ref().map_err(Clone::clone),
         &format!("the Miller step on the {path} path"),
     )
+}
+
+/// The scalar-multiplication kernels of `path`, shared by the tests of one binary (each
+/// pipeline is compiled once, on first use).
+pub fn scalar_mul(path: ArithPath) -> Option<&'static ScalarMulKernels> {
+    static U32: OnceLock<Result<ScalarMulKernels, GpuError>> = OnceLock::new();
+    static U64: OnceLock<Result<ScalarMulKernels, GpuError>> = OnceLock::new();
+    let slot = match path {
+        ArithPath::U32 => &U32,
+        ArithPath::U64 => &U64,
+    };
+    let ctx = context()?;
+    let kernels = slot.get_or_init(|| ScalarMulKernels::new(ctx, path));
+    require(
+        kernels.as_ref().map_err(Clone::clone),
+        &format!("scalar multiplication on the {path} path"),
+    )
+}
+
+/// The Gt-power kernel of `path`, compiled once per test binary.
+pub fn gt_pow(path: ArithPath) -> Option<&'static GtPowKernels> {
+    static U32: OnceLock<Result<GtPowKernels, GpuError>> = OnceLock::new();
+    static U64: OnceLock<Result<GtPowKernels, GpuError>> = OnceLock::new();
+    let slot = match path {
+        ArithPath::U32 => &U32,
+        ArithPath::U64 => &U64,
+    };
+    let ctx = context()?;
+    let kernels = slot.get_or_init(|| GtPowKernels::new(ctx, path));
+    require(
+        kernels.as_ref().map_err(Clone::clone),
+        &format!("Gt powers on the {path} path"),
+    )
+}
+
+/// A uniformly random scalar (below q).
+pub fn random_scalar(rng: &mut impl RngCore) -> Scalar {
+    let mut bytes = [0u8; 128];
+    rng.fill_bytes(&mut bytes);
+    Scalar::reduce_be_bytes(&bytes)
+}
+
+/// [k]P for a random k: a random point of E(F_p)[q].
+pub fn random_point(rng: &mut impl RngCore) -> AffinePoint {
+    JacobianPoint::from(AffinePoint::generator())
+        .mul(&random_scalar(rng))
+        .to_affine()
+}
+
+/// The scalars at the edges of the digit recoding: 0, 1, 2 and q - 1.
+pub fn edge_scalars() -> [Scalar; 4] {
+    let mut q_minus_1 = pairing::constants::q();
+    // q is odd: its last byte is not zero.
+    q_minus_1[127] -= 1;
+    let top = Scalar::from_be_bytes(&q_minus_1)
+        .and_then(|s| Option::from(s))
+        .expect("q - 1 is a scalar");
+    [Scalar::ZERO, Scalar::from_u64(1), Scalar::from_u64(2), top]
 }
 
 /// Both paths; each test runs its checks on every one of them.
