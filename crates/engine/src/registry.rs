@@ -19,6 +19,9 @@ pub struct BackendInfo {
     /// Runs on a software emulation of its hardware (lavapipe for `gpu`): right
     /// answers, meaningless speed, so `sakke bench` measures it only when named.
     pub software: bool,
+    /// Whether [`BackendOptions::threads`] applies (CPU backends); a device backend's
+    /// parallelism is its own.
+    pub threaded: bool,
 }
 
 /// Options shared by every backend; each takes what applies to it.
@@ -79,6 +82,7 @@ pub fn available() -> Vec<BackendInfo> {
             ),
             unavailable: None,
             software: false,
+            threaded: true,
         },
         BackendInfo {
             name: "cpu-scalar",
@@ -88,6 +92,7 @@ pub fn available() -> Vec<BackendInfo> {
             ),
             unavailable: None,
             software: false,
+            threaded: true,
         },
         gpu::info(),
     ]

@@ -9,7 +9,8 @@
 //! client_ca = "clients-ca.pem"        # CA that client certificates must chain to
 //! authz = "authz.toml"                # which client may act for which users
 //! key_store = "ks"                    # `sakke kms` key store with the users' keys
-//! backend = "cpu"
+//! backend = "cpu"                     # runs small batches, and reruns failed ones
+//! accelerators = ["gpu"]              # take batches of offload_min_batch or more
 //! threads = 0                         # CPU worker threads, 0 = one per core
 //! table_memory_mib = 384              # precomputed tables
 //! max_skew_seconds = 300              # I_MESSAGE timestamp window
@@ -41,6 +42,8 @@ pub struct ServiceConfig {
     pub authz: Option<PathBuf>,
     pub key_store: Option<PathBuf>,
     pub backend: String,
+    /// Device backends beside `backend`, which take the large batches.
+    pub accelerators: Vec<String>,
     pub threads: usize,
     pub table_memory_mib: usize,
     pub max_skew_seconds: u64,
@@ -71,6 +74,7 @@ impl Default for ServiceConfig {
             authz: None,
             key_store: None,
             backend: "cpu".into(),
+            accelerators: Vec::new(),
             threads: backend.threads,
             table_memory_mib: backend.table_budget_bytes >> 20,
             max_skew_seconds: 300,

@@ -9,6 +9,8 @@ struct Entry {
     available: bool,
     description: String,
     unavailable_reason: Option<String>,
+    /// A software emulation of the hardware: right answers, meaningless speed.
+    software: bool,
 }
 
 pub fn run(json: bool) -> Result<()> {
@@ -19,6 +21,7 @@ pub fn run(json: bool) -> Result<()> {
             available: b.unavailable.is_none(),
             description: b.description,
             unavailable_reason: b.unavailable,
+            software: b.software,
         })
         .collect();
     if json {
@@ -27,6 +30,10 @@ pub fn run(json: bool) -> Result<()> {
     }
     for e in &entries {
         match &e.unavailable_reason {
+            None if e.software => println!(
+                "{:<12} {} [software: correctness only]",
+                e.name, e.description
+            ),
             None => println!("{:<12} {}", e.name, e.description),
             Some(why) => println!("{:<12} unavailable: {why}", e.name),
         }

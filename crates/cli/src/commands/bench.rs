@@ -177,12 +177,25 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<()> {
     let fixture = Fixture::generate(RECEIVERS, MESSAGES_PER_RECEIVER, || bar.inc(1))?;
     bar.finish_and_clear();
 
-    let total = chosen.len() * threads.len() * Workload::ALL.len() * sizes.len();
+    // A device backend runs once: the thread counts are the CPU backends'.
+    let known = engine::available();
+    let threads_of = |name: &str| -> Vec<usize> {
+        let threaded = known.iter().any(|b| b.name == name && b.threaded);
+        if threaded {
+            threads.clone()
+        } else {
+            vec![1]
+        }
+    };
+    let total: usize = chosen
+        .iter()
+        .map(|b| threads_of(b).len() * Workload::ALL.len() * sizes.len())
+        .sum();
     let bar = progress(total as u64, "bench", json);
     let mut cells = Vec::with_capacity(total);
     let mut tables = Vec::new();
     for backend_name in &chosen {
-        for &t in &threads {
+        for t in threads_of(backend_name) {
             let open = |table_budget_bytes| {
                 engine::open(
                     backend_name,
@@ -225,6 +238,7 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<()> {
                         retried: m.retried,
                         backend_failures: m.backend_failures,
                         cpu_per_wall: m.cpu_per_wall,
+                        host_cpu_us_per_op: m.host_cpu_us_per_op(),
                     });
                     bar.inc(1);
                 }

@@ -62,6 +62,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "NAME")]
     backend: Option<String>,
 
+    /// A device backend (`gpu`) that takes batches of --offload-min-batch or more while
+    /// `--backend` runs the rest and reruns any batch it fails (repeatable; replaces the
+    /// file's `accelerators`).
+    #[arg(long = "accelerator", value_name = "NAME")]
+    accelerators: Vec<String>,
+
     /// CPU worker threads, 0 for one per core [default: 0].
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -128,6 +134,9 @@ fn settings(args: &ServeArgs) -> Result<ServiceConfig> {
     set_path(&mut c.authz, &args.authz);
     set_path(&mut c.key_store, &args.store);
     set(&mut c.backend, &args.backend);
+    if !args.accelerators.is_empty() {
+        c.accelerators.clone_from(&args.accelerators);
+    }
     set(&mut c.threads, &args.threads);
     set(&mut c.table_memory_mib, &args.table_memory_mib);
     set(&mut c.max_skew_seconds, &args.max_skew);
@@ -184,7 +193,12 @@ pub fn run(args: &ServeArgs, json: bool) -> Result<()> {
         client_ca: read(required(&config.client_ca, "client-ca", "client_ca")?)?,
     };
     let backend = engine::open(&config.backend, &config.backend_options())?;
-    let engine = Engine::new(config.engine_config(), Arc::from(backend), vec![])
+    let accelerators = config
+        .accelerators
+        .iter()
+        .map(|name| engine::open(name, &config.backend_options()).map(Arc::from))
+        .collect::<Result<Vec<_>, _>>()?;
+    let engine = Engine::new(config.engine_config(), Arc::from(backend), accelerators)
         .context("engine settings")?;
     let users = keys.len();
     let gateway = Gateway {

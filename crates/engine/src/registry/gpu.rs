@@ -15,12 +15,14 @@ pub(super) fn info() -> BackendInfo {
             description: format!("GPU: {}, {} path", probe.adapter, probe.path),
             unavailable: None,
             software: probe.adapter.is_software(),
+            threaded: false,
         },
         Err(e) => BackendInfo {
             name: NAME,
             description: "GPU (wgpu: Vulkan, Metal, DX12)".into(),
             unavailable: Some(e.to_string()),
             software: false,
+            threaded: false,
         },
     }
 }
@@ -51,6 +53,7 @@ pub(super) fn info() -> BackendInfo {
         description: "GPU (wgpu: Vulkan, Metal, DX12)".into(),
         unavailable: Some("this build has no GPU support (engine feature `gpu`)".into()),
         software: false,
+        threaded: false,
     }
 }
 

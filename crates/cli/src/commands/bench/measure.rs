@@ -20,6 +20,9 @@ pub struct Measurement {
     /// included): near the thread count when the backend had the cores to itself, lower
     /// when other work on the machine took them.
     pub cpu_per_wall: Option<f64>,
+    /// CPU seconds this process used over the cell: for a device backend, the host's
+    /// share of the work (encoding, table builds, final steps, checks).
+    pub cpu_seconds: Option<f64>,
 }
 
 impl Measurement {
@@ -29,6 +32,13 @@ impl Measurement {
         } else {
             0.0
         }
+    }
+
+    /// Host CPU microseconds per item, over the whole cell (checks included).
+    pub fn host_cpu_us_per_op(&self) -> Option<f64> {
+        self.cpu_seconds
+            .filter(|_| self.ops > 0)
+            .map(|cpu| cpu * 1e6 / self.ops as f64)
     }
 
     pub fn seconds_per_op(&self) -> f64 {
@@ -64,10 +74,11 @@ pub fn measure(
     }
     m.seconds = timed.as_secs_f64();
     let wall = wall_start.elapsed().as_secs_f64();
-    m.cpu_per_wall = match (cpu_start, process_cpu_seconds()) {
-        // Ticks are 10 ms: shorter cells would give noise, not a figure.
-        (Some(start), Some(end)) if wall >= 0.2 => Some((end - start) / wall),
+    // Ticks are 10 ms: shorter cells would give noise, not a figure.
+    m.cpu_seconds = match (cpu_start, process_cpu_seconds()) {
+        (Some(start), Some(end)) if wall >= 0.2 => Some(end - start),
         _ => None,
     };
+    m.cpu_per_wall = m.cpu_seconds.map(|cpu| cpu / wall);
     Ok(m)
 }

@@ -94,6 +94,10 @@ pub struct Cell {
     /// Process CPU seconds per wall second over the cell (cells of 0.2 s or more): about
     /// the thread count on an idle machine, less when other work shared the cores.
     pub cpu_per_wall: Option<f64>,
+    /// Process CPU microseconds per item over the cell (cells of 0.2 s or more): for a
+    /// device backend, what the host spends on each item beside the device (on a
+    /// software device such as lavapipe it includes the emulated device's own work).
+    pub host_cpu_us_per_op: Option<f64>,
 }
 
 /// Fills in `m_per_op` of every cell from the fp-mul cells.
@@ -167,7 +171,7 @@ impl Report {
     /// The human-readable summary.
     pub fn table(&self) -> String {
         let mut out = format!(
-            "{:<8} {:>3} {:<16} {:>6} {:>13} {:>12} {:>10} {:>8} {:>8} {:>8}\n",
+            "{:<8} {:>3} {:<16} {:>6} {:>13} {:>12} {:>10} {:>8} {:>8} {:>8} {:>11}\n",
             "backend",
             "thr",
             "workload",
@@ -177,7 +181,8 @@ impl Report {
             "M/op",
             "batches",
             "retried",
-            "cpu/wall"
+            "cpu/wall",
+            "host us/op"
         );
         for c in &self.cells {
             let m = c
@@ -188,8 +193,12 @@ impl Report {
                 .cpu_per_wall
                 .map(|x| format!("{x:.2}"))
                 .unwrap_or_else(|| "-".into());
+            let host = c
+                .host_cpu_us_per_op
+                .map(|x| format!("{x:.3}"))
+                .unwrap_or_else(|| "-".into());
             out.push_str(&format!(
-                "{:<8} {:>3} {:<16} {:>6} {:>13.1} {:>12.3} {:>10} {:>8} {:>8} {:>8}\n",
+                "{:<8} {:>3} {:<16} {:>6} {:>13.1} {:>12.3} {:>10} {:>8} {:>8} {:>8} {:>11}\n",
                 c.backend,
                 c.threads,
                 c.workload,
@@ -199,7 +208,8 @@ impl Report {
                 m,
                 c.batches,
                 c.retried,
-                cpu
+                cpu,
+                host
             ));
         }
         for t in &self.tables {
@@ -244,6 +254,7 @@ mod tests {
             retried: 0,
             backend_failures: 0,
             cpu_per_wall: None,
+            host_cpu_us_per_op: None,
         }
     }
 
