@@ -5,5 +5,5 @@ pub mod registry;
 pub mod scheduler;
 
 pub use pairing::backend::TablePolicy;
-pub use registry::{available, open, BackendInfo, BackendOptions, RegistryError};
+pub use registry::{available, checked, open, BackendInfo, BackendOptions, RegistryError};
 pub use scheduler::{Engine, EngineConfig, EngineError, Job, Priority, SubmitOptions, Ticket};

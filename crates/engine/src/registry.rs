@@ -115,6 +115,26 @@ fn cores() -> usize {
         .unwrap_or(1)
 }
 
+/// `info` after opening the backend with default options, for listings that should show
+/// what opening would find: an adapter that fails its self-test is unavailable, with
+/// the reason. (Slow for a GPU on a software driver, which compiles its kernels.)
+pub fn checked(info: BackendInfo) -> BackendInfo {
+    if info.unavailable.is_some() {
+        return info;
+    }
+    match open(info.name, &BackendOptions::default()) {
+        Ok(_) => info,
+        Err(RegistryError::Unavailable { reason, .. }) => BackendInfo {
+            unavailable: Some(reason),
+            ..info
+        },
+        Err(e) => BackendInfo {
+            unavailable: Some(e.to_string()),
+            ..info
+        },
+    }
+}
+
 /// Opens the backend called `name`.
 pub fn open(
     name: &str,

@@ -1,4 +1,6 @@
-//! `sakke backends`: the registry, for operators choosing `--backend`.
+//! `sakke backends`: the registry, for operators choosing `--backend`. Each backend
+//! that can run is opened once (a GPU self-tests its kernels), so what is listed as
+//! available opens.
 
 use anyhow::Result;
 use serde::Serialize;
@@ -16,6 +18,7 @@ struct Entry {
 pub fn run(json: bool) -> Result<()> {
     let entries: Vec<Entry> = engine::available()
         .into_iter()
+        .map(engine::checked)
         .map(|b| Entry {
             name: b.name,
             available: b.unavailable.is_none(),
