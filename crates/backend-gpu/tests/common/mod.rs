@@ -133,7 +133,7 @@ pub fn edge_scalars() -> [Scalar; 4] {
     // q is odd: its last byte is not zero.
     q_minus_1[127] -= 1;
     let top = Scalar::from_be_bytes(&q_minus_1)
-        .and_then(|s| Option::from(s))
+        .and_then(Option::from)
         .expect("q - 1 is a scalar");
     [Scalar::ZERO, Scalar::from_u64(1), Scalar::from_u64(2), top]
 }
