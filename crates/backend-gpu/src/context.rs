@@ -195,6 +195,29 @@ impl GpuContext {
         }
     }
 
+    /// Compiles `entry` of the WGSL `source` (slow on some drivers: callers keep it).
+    pub(crate) fn compute_pipeline(
+        &self,
+        label: &str,
+        source: &str,
+        entry: &str,
+    ) -> Result<wgpu::ComputePipeline, GpuError> {
+        self.validated(|device| {
+            let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+                label: Some(label),
+                source: wgpu::ShaderSource::Wgsl(source.into()),
+            });
+            device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some(entry),
+                layout: None,
+                module: &module,
+                entry_point: Some(entry),
+                compilation_options: Default::default(),
+                cache: None,
+            })
+        })
+    }
+
     /// Submits the commands and waits for them, up to the timeout.
     pub(crate) fn submit_and_wait(&self, commands: wgpu::CommandBuffer) -> Result<(), GpuError> {
         self.check()?;

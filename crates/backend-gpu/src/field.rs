@@ -67,25 +67,49 @@ impl Kernel {
 /// The field kernels of one arithmetic path on one device. Each pipeline is compiled on
 /// first use and kept (1-2 s per entry point on lavapipe). Device buffers and the
 /// host-side copies of operands and results in device layout are zeroed after each call.
+/// Clones share the module and the compiled pipelines.
+#[derive(Clone)]
 pub struct FieldKernels {
     ctx: Arc<GpuContext>,
     path: ArithPath,
     module: wgpu::ShaderModule,
     max_per_dispatch: usize,
-    pipelines: Mutex<[Option<Arc<BatchKernel>>; Kernel::ALL.len()]>,
+    pipelines: Arc<Mutex<[Option<Arc<BatchKernel>>; Kernel::ALL.len()]>>,
 }
 
 impl FieldKernels {
     /// The kernels of `path` on `ctx`; Err if the path needs a feature the device lacks
     /// or the shader does not compile.
     pub fn new(ctx: Arc<GpuContext>, path: ArithPath) -> Result<FieldKernels, GpuError> {
-        if path.needs_int64() && !ctx.report().shader_int64 {
-            return Err(GpuError::Unsupported {
-                path: path.to_string(),
-                adapter: ctx.report().name.clone(),
-            });
-        }
+        FieldKernels::from_source(ctx, path, wgsl::field_module_source(path))
+    }
+
+    /// The kernels with a wrong Montgomery constant (-p^-1 mod 2^32 off by one): every
+    /// product is wrong. Only for the test that the backend's self-test rejects a broken
+    /// kernel.
+    pub fn new_broken_for_test(
+        ctx: Arc<GpuContext>,
+        path: ArithPath,
+    ) -> Result<FieldKernels, GpuError> {
+        let good = format!(
+            "const P_INV: u32 = 0x{:08x}u;",
+            wgsl::neg_inv_u32(wgsl::p_words()[0])
+        );
+        let bad = format!(
+            "const P_INV: u32 = 0x{:08x}u;",
+            wgsl::neg_inv_u32(wgsl::p_words()[0]).wrapping_add(1)
+        );
         let source = wgsl::field_module_source(path);
+        assert!(source.contains(&good), "the constant to break");
+        FieldKernels::from_source(ctx, path, source.replace(&good, &bad))
+    }
+
+    fn from_source(
+        ctx: Arc<GpuContext>,
+        path: ArithPath,
+        source: String,
+    ) -> Result<FieldKernels, GpuError> {
+        path.check_supported(ctx.report())?;
         let module = ctx.validated(|device| {
             device.create_shader_module(wgpu::ShaderModuleDescriptor {
                 label: Some("field kernels"),
@@ -97,7 +121,7 @@ impl FieldKernels {
             path,
             module,
             max_per_dispatch: usize::MAX,
-            pipelines: Mutex::new(Default::default()),
+            pipelines: Arc::new(Mutex::new(Default::default())),
         })
     }
 

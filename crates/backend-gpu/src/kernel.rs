@@ -1,9 +1,85 @@
 //! One compiled entry point of the field module and the host side of running it over a
 //! batch: upload, dispatch (split to fit the limits), read back, wipe.
 
+use zeroize::Zeroizing;
+
 use crate::context::GpuContext;
 use crate::error::GpuError;
 use crate::split;
+
+/// A buffer holding `words`, with `usage` (and COPY_DST, for the upload and the wipe).
+pub(crate) fn buffer_with(
+    ctx: &GpuContext,
+    label: &str,
+    words: &[u32],
+    usage: wgpu::BufferUsages,
+) -> wgpu::Buffer {
+    let buffer = ctx.device().create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size: (words.len().max(1) * 4) as u64,
+        usage: usage | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    ctx.queue()
+        .write_buffer(&buffer, 0, bytemuck::cast_slice(words));
+    buffer
+}
+
+/// A read-write storage buffer holding `words`, that results can be copied out of.
+pub(crate) fn storage_buffer(ctx: &GpuContext, label: &str, words: &[u32]) -> wgpu::Buffer {
+    buffer_with(
+        ctx,
+        label,
+        words,
+        wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+    )
+}
+
+/// Bind-group entries 0, 1, ... for whole buffers.
+pub(crate) fn bind_entries<'a>(buffers: &[&'a wgpu::Buffer]) -> Vec<wgpu::BindGroupEntry<'a>> {
+    buffers
+        .iter()
+        .enumerate()
+        .map(|(i, b)| wgpu::BindGroupEntry {
+            binding: i as u32,
+            resource: b.as_entire_binding(),
+        })
+        .collect()
+}
+
+/// Finishes `encoder` with a copy of `result` to a staging buffer, runs it and reads the
+/// words back; then overwrites `result`, the staging buffer and `others` with zeros
+/// (they held operands or values derived from them), whether or not the run succeeded.
+pub(crate) fn read_back_and_wipe(
+    ctx: &GpuContext,
+    mut encoder: wgpu::CommandEncoder,
+    result: &wgpu::Buffer,
+    others: &[&wgpu::Buffer],
+) -> Result<Zeroizing<Vec<u32>>, GpuError> {
+    let staging = ctx.device().create_buffer(&wgpu::BufferDescriptor {
+        label: Some("read-back"),
+        size: result.size(),
+        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    encoder.copy_buffer_to_buffer(result, 0, &staging, 0, result.size());
+    let words = ctx
+        .submit_and_wait(encoder.finish())
+        .and_then(|()| ctx.read_words(&staging))
+        .map(Zeroizing::new);
+    let mut wipe = ctx
+        .device()
+        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("wipe"),
+        });
+    for b in others.iter().copied().chain([result, &staging]) {
+        wipe.clear_buffer(b, 0, None);
+    }
+    let wiped = ctx.submit_and_wait(wipe.finish());
+    let words = words?;
+    wiped?;
+    Ok(words)
+}
 
 /// Binding numbers, as declared in shaders/field_kernels.wgsl: the inputs are bindings
 /// 0 (in_a) and, for two-input kernels, 1 (in_b).

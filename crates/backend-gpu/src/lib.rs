@@ -11,10 +11,15 @@
 //! - [`MillerKernels`]: the Miller loop of the RFC 6508 pairing, one digit of q - 1 per
 //!   dispatch with the loop state in a storage buffer, equal to `pairing::miller_loop`
 //!   after every step.
+//! - [`TableMillerKernels`]: the Miller loop against per-RSK line tables resident in a
+//!   [`TableArena`], 64 steps per dispatch.
 //! - [`ScalarMulKernels`]: [k]B for secret k, windowed over a table built on the device
 //!   or from a fixed-base table in a [`TableArena`] slot; [`GtPowKernels`]: g^k from the
 //!   resident table of the pairing value. Each invocation does a bounded slice of the
 //!   work per dispatch, with its progress in a state buffer.
+//!
+//! - [`GpuBackend`]: all of `PairingBackend` on these kernels, with tables kept in
+//!   device memory under a budget, a self-test when it opens, and [`probe`] for listings.
 //!
 //! Elements travel in the CPU's Montgomery form (R = 2^1024) as 32-bit words, so
 //! results need no conversion and compare bit for bit. The kernels have no branch or
@@ -23,6 +28,7 @@
 //! held operands or results is zeroed before a call returns.
 
 mod arena;
+mod backend;
 mod base_table;
 mod context;
 mod error;
@@ -31,6 +37,7 @@ mod gt_pow;
 mod kernel;
 mod limbs;
 mod miller;
+mod miller_table;
 mod naf;
 mod path;
 mod scalar_mul;
@@ -39,12 +46,16 @@ mod staged;
 pub mod wgsl;
 
 pub use arena::{Slot, TableArena};
+pub use backend::{probe, Fault, GpuBackend, GpuConfig, Probe, CROSSOVERS, NAME};
 pub use base_table::{base_table_words, BASE_TABLE_WORDS};
 pub use context::{AdapterReport, ContextOptions, GpuContext};
 pub use error::GpuError;
 pub use field::{FieldKernels, MAX_PRODUCTS_PER_INVOCATION};
 pub use gt_pow::GtPowKernels;
 pub use miller::{MillerKernels, MillerState, STEPS_PER_SUBMISSION};
+pub use miller_table::{
+    line_table_words, TableMillerKernels, LINE_COUNT, LINE_TABLE_WORDS, TABLE_STEPS_PER_DISPATCH,
+};
 pub use naf::{miller_naf, MILLER_DIGITS, MILLER_STEPS};
 pub use path::ArithPath;
 pub use scalar_mul::ScalarMulKernels;

@@ -63,12 +63,7 @@ impl MillerKernels {
     /// Compiles the step (10-25 s on lavapipe, for a shader of some 40 inlined F_p
     /// products: keep the object, or clones of it).
     pub fn new(ctx: Arc<GpuContext>, path: ArithPath) -> Result<MillerKernels, GpuError> {
-        if path.needs_int64() && !ctx.report().shader_int64 {
-            return Err(GpuError::Unsupported {
-                path: path.to_string(),
-                adapter: ctx.report().name.clone(),
-            });
-        }
+        path.check_supported(ctx.report())?;
         let source = wgsl::miller_module_source(path);
         let (pipeline, digits) = ctx.validated(|device| {
             let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {

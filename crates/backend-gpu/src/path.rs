@@ -3,6 +3,9 @@
 
 use std::fmt;
 
+use crate::context::AdapterReport;
+use crate::error::GpuError;
+
 /// How a 32x32 -> 64-bit word product is done on the device. Both paths use 32-bit limbs
 /// in `array<u32>` buffers, so they exchange data in the same layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -26,6 +29,17 @@ impl ArithPath {
     /// Whether the path needs SHADER_INT64.
     pub fn needs_int64(self) -> bool {
         self == ArithPath::U64
+    }
+
+    /// Err unless the adapter can run this path.
+    pub(crate) fn check_supported(self, adapter: &AdapterReport) -> Result<(), GpuError> {
+        if self.needs_int64() && !adapter.shader_int64 {
+            return Err(GpuError::Unsupported {
+                path: self.to_string(),
+                adapter: adapter.name.clone(),
+            });
+        }
+        Ok(())
     }
 
     /// The WGSL `mac` (multiply-accumulate) function of this path.

@@ -1,7 +1,12 @@
 //! Every backend this build knows, whether it can run on this machine, and why not.
 
+mod gpu;
+
 use pairing::backend::{BackendError, CpuBackend, CpuConfig, PairingBackend, TablePolicy};
 use thiserror::Error;
+
+/// Every backend name this build knows, in order of preference.
+const NAMES: [&str; 3] = ["cpu", "cpu-scalar", gpu::NAME];
 
 /// One known backend.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,6 +16,9 @@ pub struct BackendInfo {
     pub description: String,
     /// None when it can be opened here; otherwise the one-line reason it cannot.
     pub unavailable: Option<String>,
+    /// Runs on a software emulation of its hardware (lavapipe for `gpu`): right
+    /// answers, meaningless speed, so `sakke bench` measures it only when named.
+    pub software: bool,
 }
 
 /// Options shared by every backend; each takes what applies to it.
@@ -24,6 +32,14 @@ pub struct BackendOptions {
     /// When a key gets a table: once its uses in the run reach the measured crossover
     /// (`Auto`, the default), on its second use within a batch (`Always`), or never.
     pub tables: TablePolicy,
+}
+
+impl BackendOptions {
+    /// (line tables, base tables): the budget split one third, two thirds.
+    pub fn table_budgets(&self) -> (usize, usize) {
+        let lines = self.table_budget_bytes / 3;
+        (lines, self.table_budget_bytes - lines)
+    }
 }
 
 impl Default for BackendOptions {
@@ -62,6 +78,7 @@ pub fn available() -> Vec<BackendInfo> {
                 }
             ),
             unavailable: None,
+            software: false,
         },
         BackendInfo {
             name: "cpu-scalar",
@@ -70,7 +87,9 @@ pub fn available() -> Vec<BackendInfo> {
                 cores()
             ),
             unavailable: None,
+            software: false,
         },
+        gpu::info(),
     ]
 }
 
@@ -96,25 +115,18 @@ pub fn open(
     name: &str,
     options: &BackendOptions,
 ) -> Result<Box<dyn PairingBackend>, RegistryError> {
-    let known = available();
-    let Some(info) = known.iter().find(|b| b.name == name) else {
-        let names: Vec<&str> = known.iter().map(|b| b.name).collect();
+    // Only the named backend is probed: opening `cpu` does not look for a GPU.
+    if !NAMES.contains(&name) {
         return Err(RegistryError::Unknown {
             name: name.to_string(),
-            known: names.join(", "),
-        });
-    };
-    if let Some(reason) = &info.unavailable {
-        return Err(RegistryError::Unavailable {
-            name: name.to_string(),
-            reason: reason.clone(),
+            known: NAMES.join(", "),
         });
     }
     let cpu = |vector: bool| {
         CpuBackend::new(CpuConfig {
             threads: options.threads,
-            line_table_budget_bytes: options.table_budget_bytes / 3,
-            base_table_budget_bytes: options.table_budget_bytes - options.table_budget_bytes / 3,
+            line_table_budget_bytes: options.table_budgets().0,
+            base_table_budget_bytes: options.table_budgets().1,
             vector,
             tables: options.tables,
             crossovers: None,
@@ -123,10 +135,7 @@ pub fn open(
     match name {
         "cpu" => Ok(Box::new(cpu(true)?)),
         "cpu-scalar" => Ok(Box::new(cpu(false)?)),
-        _ => Err(RegistryError::Unknown {
-            name: name.to_string(),
-            known: name.to_string(),
-        }),
+        _ => gpu::open(options),
     }
 }
 
@@ -182,7 +191,8 @@ mod tests {
     fn unknown_backend_names_the_known_ones() {
         let err = open("quantum", &BackendOptions::default()).err().unwrap();
         assert!(
-            err.to_string().contains("known backends: cpu, cpu-scalar"),
+            err.to_string()
+                .contains("known backends: cpu, cpu-scalar, gpu"),
             "{err}"
         );
     }

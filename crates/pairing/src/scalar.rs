@@ -140,7 +140,7 @@ impl SignedDigits {
     pub fn as_slice(&self) -> &[i8] {
         &self.d
     }
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         MAX_DIGITS
     }
 }

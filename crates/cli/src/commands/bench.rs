@@ -98,7 +98,8 @@ fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
     out
 }
 
-/// The backends to measure, and every known one for the report. A named backend that is
+/// The backends to measure (named, or else every one available here that is not a
+/// software emulation), and every known one for the report. A named backend that is
 /// unknown or cannot run here is an error, listing the known ones.
 fn select_backends(names: &[String]) -> Result<(Vec<&'static str>, Vec<BackendEntry>)> {
     let known = engine::available();
@@ -107,7 +108,7 @@ fn select_backends(names: &[String]) -> Result<(Vec<&'static str>, Vec<BackendEn
         chosen.extend(
             known
                 .iter()
-                .filter(|b| b.unavailable.is_none())
+                .filter(|b| b.unavailable.is_none() && !b.software)
                 .map(|b| b.name),
         );
     }

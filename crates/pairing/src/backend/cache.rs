@@ -53,6 +53,31 @@ struct Inner<T> {
     table_bytes: Option<usize>,
 }
 
+impl<T> Inner<T> {
+    /// Evicts least-recently-used tables until `bytes` more fit the budget (or none is
+    /// left).
+    fn evict_until_fits(&mut self, bytes: usize) {
+        while self.stats.bytes + bytes > self.stats.budget_bytes {
+            let Some(victim) = self
+                .entries
+                .iter()
+                .min_by_key(|(_, e)| e.last_used)
+                .map(|(k, _)| *k)
+            else {
+                break;
+            };
+            if let Some(old) = self.entries.remove(&victim) {
+                self.stats.bytes -= old.bytes;
+                self.stats.tables -= 1;
+                self.stats.evictions += 1;
+                // An evicted key earns its table again from zero, so a budget too small
+                // for the keys in use does not rebuild tables at every turn.
+                self.uses.forget(&victim);
+            }
+        }
+    }
+}
+
 /// What a batch found: the tables it can use now, and the keys the policy wants built,
 /// most used in the batch first.
 pub struct Selection<T> {
@@ -136,6 +161,12 @@ impl<T> TableCache<T> {
         Some((inner.stats.budget_bytes / bytes.max(1)).saturating_sub(in_use))
     }
 
+    /// Evicts least-recently-used tables until one of `bytes` fits: for a backend whose
+    /// tables occupy fixed device slots, which must free a slot before it can upload.
+    pub fn make_room(&self, bytes: usize) {
+        self.lock().evict_until_fits(bytes);
+    }
+
     pub fn contains(&self, key: &TableKey) -> bool {
         self.lock().entries.contains_key(key)
     }
@@ -156,24 +187,7 @@ impl<T> TableCache<T> {
             inner.stats.bytes -= old.bytes;
             inner.stats.tables -= 1;
         }
-        while inner.stats.bytes + bytes > inner.stats.budget_bytes {
-            let Some(victim) = inner
-                .entries
-                .iter()
-                .min_by_key(|(_, e)| e.last_used)
-                .map(|(k, _)| *k)
-            else {
-                break;
-            };
-            if let Some(old) = inner.entries.remove(&victim) {
-                inner.stats.bytes -= old.bytes;
-                inner.stats.tables -= 1;
-                inner.stats.evictions += 1;
-                // An evicted key earns its table again from zero, so a budget too small
-                // for the keys in use does not rebuild tables at every turn.
-                inner.uses.forget(&victim);
-            }
-        }
+        inner.evict_until_fits(bytes);
         inner.clock += 1;
         let last_used = inner.clock;
         inner.entries.insert(
