@@ -28,7 +28,9 @@ impl TableArena {
     ) -> Option<Arc<TableArena>> {
         let slot_bytes = (slot_words * 4) as u64;
         let limits = ctx.limits();
-        let max = limits.max_storage_buffer_binding_size.min(limits.max_buffer_size);
+        let max = limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size);
         let slots = (budget_bytes as u64).min(max) / slot_bytes;
         // Slot offsets are u32 word indices in the shaders.
         let slots = slots.min(u64::from(u32::MAX) / slot_words as u64) as usize;
