@@ -19,23 +19,34 @@ use crate::split;
 use crate::staged::{self, Access, Call, Operand, Program};
 use crate::wgsl::{self, LIMBS};
 
-/// Windows per dispatch of the windowed kernel: a window is five doublings (8 F_p
-/// products each) and one Jacobian addition (16), so ten windows are 560 products, well
-/// within lavapipe's loop cap (2,047 products) with room for the look-ups' loops, and 21
-/// dispatches after the table's cover the 206 windows.
-const WINDOWS_PER_DISPATCH: usize = 10;
-const PRODUCTS_PER_WINDOW: usize = 5 * 8 + 16;
-const WINDOW_DISPATCHES: usize = SCALAR_DIGITS.div_ceil(WINDOWS_PER_DISPATCH);
+/// The windowed kernel's two steps, in the order of [`Program::compile`]: a doubling
+/// step (five doublings of 8 F_p products, 40 products; one doubling while the table is
+/// built) and an addition step (one Jacobian addition, 16 products). Steps this small
+/// keep lavapipe's compile time low, since it grows faster than the code: entry points
+/// that inlined both (and ran ten windows a dispatch) took 21 and 24 s to compile there,
+/// these two about 16 s together. Every invocation stays far below the loop cap.
+const DOUBLE_STEP: usize = 0;
+const ADD_STEP: usize = 1;
+const PRODUCTS_PER_DOUBLE_STEP: usize = 5 * 8;
+
+/// Additions that build the table: [3..16]B, each adding B to the entry before.
+const TABLE_ADDS: usize = 14;
 
 /// Words per element: a Jacobian point; the table of 16 of them; the running sum and
-/// its progress counter.
+/// the additions and doubling steps done.
 const POINT_WORDS: usize = 3 * LIMBS;
 const TABLE_WORDS: usize = 16 * POINT_WORDS;
-const STATE_WORDS: usize = POINT_WORDS + 1;
+const STATE_WORDS: usize = POINT_WORDS + 2;
 
-/// Entry points of the windowed module, in the order of [`Program::compile`].
-const BUILD_TABLE: usize = 0;
-const WINDOWS: usize = 1;
+/// The steps of one multiplication: the table ([2]B, then [3..16]B), the top window's
+/// addition, then a doubling step and an addition for each other window.
+fn windowed_schedule() -> Vec<(usize, usize)> {
+    let mut steps = vec![(DOUBLE_STEP, 1), (ADD_STEP, TABLE_ADDS + 1)];
+    for _ in 1..SCALAR_DIGITS {
+        steps.extend([(DOUBLE_STEP, 1), (ADD_STEP, 1)]);
+    }
+    steps
+}
 
 const JACOBIAN: &str = include_str!("../../../shaders/jacobian.wgsl");
 const SCALAR_MUL: &str = include_str!("../../../shaders/scalar_mul.wgsl");
@@ -43,12 +54,12 @@ const SCALAR_MUL: &str = include_str!("../../../shaders/scalar_mul.wgsl");
 /// The complete WGSL of the windowed kernel for `path`.
 pub(crate) fn windowed_module_source(path: ArithPath) -> String {
     let constants = format!(
-        "{}const WINDOWS_PER_DISPATCH: u32 = {WINDOWS_PER_DISPATCH}u;\n",
+        "{}const TABLE_ADDS: u32 = {TABLE_ADDS}u;\n",
         staged::shared_constants()
     );
     wgsl::module_source(
         path,
-        &[("bases", false), ("table", true), ("state", true)],
+        &[("table", true), ("state", true)],
         &[constants.as_str(), JACOBIAN, SCALAR_MUL].join("\n"),
     )
 }
@@ -61,8 +72,9 @@ struct Shared {
 }
 
 /// Batched scalar multiplication of one arithmetic path. Each pipeline is compiled on
-/// the first call that needs it (10-25 s on lavapipe), so a caller that never uses
-/// tables never builds the tabled one; clones share the pipelines.
+/// the first call that needs it (on lavapipe, u64 path: some 16 s for the windowed one,
+/// 6 s for the tabled one), so a caller that never uses tables never builds the tabled
+/// one; clones share the pipelines.
 #[derive(Clone)]
 pub struct ScalarMulKernels {
     shared: Arc<Shared>,
@@ -121,45 +133,47 @@ impl ScalarMulKernels {
                 ctx,
                 "scalar mul",
                 windowed_module_source(self.shared.path),
-                &["build_table", "windows"],
-                &[
-                    Access::Read,
-                    Access::Read,
-                    Access::ReadWrite,
-                    Access::ReadWrite,
-                ],
+                &["double_step", "add_step"],
+                &[Access::Read, Access::ReadWrite, Access::ReadWrite],
             )
         })?;
         let per_dispatch = self
             .max_per_dispatch
             .min(staged::device_max_elements(ctx, TABLE_WORDS));
+        let schedule = windowed_schedule();
         let mut out = Vec::with_capacity(bases.len());
         for (start, len) in split::chunks(bases.len(), per_dispatch) {
             let range = start..start + len;
-            let mut points = Zeroizing::new(Vec::with_capacity(len * POINT_WORDS));
+            // B in table entry 0 and in the running sum; the rest of the table is built
+            // on the device.
+            let mut table = Zeroizing::new(vec![0u32; len * TABLE_WORDS]);
+            let mut state = Zeroizing::new(Vec::with_capacity(len * STATE_WORDS));
             let mut digits = Zeroizing::new(Vec::with_capacity(len * SCALAR_DIGITS));
-            for (b, k) in bases[range.clone()].iter().zip(&scalars[range]) {
+            for (i, (b, k)) in bases[range.clone()].iter().zip(&scalars[range]).enumerate() {
                 let (x, y, z) = JacobianPoint::from(*b).coordinates();
+                let mut point = Zeroizing::new(Vec::with_capacity(POINT_WORDS));
                 for c in [x, y, z] {
-                    limbs::push_fp(&mut points, &c);
+                    limbs::push_fp(&mut point, &c);
                 }
+                table[i * TABLE_WORDS..i * TABLE_WORDS + POINT_WORDS].copy_from_slice(&point);
+                state.extend_from_slice(&point);
+                state.extend([0, 0]);
                 staged::push_digits(&mut digits, &k.signed_digits());
             }
-            let state = identity_state(len);
             let call = Call {
                 operands: vec![
-                    Operand::Upload(&points),
                     Operand::Upload(&digits),
-                    Operand::Scratch(len * TABLE_WORDS),
+                    Operand::Upload(&table),
                     Operand::Upload(&state),
                 ],
-                state: 3,
-                schedule: &[(BUILD_TABLE, 1), (WINDOWS, WINDOW_DISPATCHES)],
-                products_per_dispatch: WINDOWS_PER_DISPATCH * PRODUCTS_PER_WINDOW,
+                state: 2,
+                schedule: &schedule,
+                products_per_dispatch: PRODUCTS_PER_DOUBLE_STEP,
                 count: len,
             };
             let words = staged::run(ctx, program, &call)?;
-            out.extend(points_from_state(&words, start)?);
+            let done = [(TABLE_ADDS + SCALAR_DIGITS) as u32, SCALAR_DIGITS as u32];
+            out.extend(points_from_state(&words, STATE_WORDS, &done, start)?);
         }
         Ok(out)
     }
@@ -212,7 +226,7 @@ impl ScalarMulKernels {
             for k in &scalars[range.clone()] {
                 staged::push_digits(&mut digits, &k.signed_digits());
             }
-            let state = identity_state(len);
+            let state = tabled_state(len);
             let call = Call {
                 operands: vec![
                     Operand::Resident(arena.buffer()),
@@ -226,7 +240,12 @@ impl ScalarMulKernels {
                 count: len,
             };
             let words = staged::run(ctx, program, &call)?;
-            out.extend(points_from_state(&words, start)?);
+            out.extend(points_from_state(
+                &words,
+                TABLED_STATE_WORDS,
+                &[SCALAR_DIGITS as u32],
+                start,
+            )?);
         }
         Ok(out)
     }
@@ -250,9 +269,13 @@ fn check_lengths(left: usize, right: usize) -> Result<(), GpuError> {
     }
 }
 
-/// `count` running sums at the identity (as the CPU's IDENTITY), nothing done yet.
-fn identity_state(count: usize) -> Vec<u32> {
-    let mut state = Vec::with_capacity(count * STATE_WORDS);
+/// Words per element of the fixed-base kernel's state: the running sum and the rows done.
+const TABLED_STATE_WORDS: usize = POINT_WORDS + 1;
+
+/// `count` running sums of the fixed-base kernel at the identity (as the CPU's
+/// IDENTITY), no row done yet.
+fn tabled_state(count: usize) -> Vec<u32> {
+    let mut state = Vec::with_capacity(count * TABLED_STATE_WORDS);
     for _ in 0..count {
         let (x, y, z) = JacobianPoint::IDENTITY.coordinates();
         for c in [x, y, z] {
@@ -263,16 +286,23 @@ fn identity_state(count: usize) -> Vec<u32> {
     state
 }
 
-/// The points of a finished state; element i of it is element `start + i` of the batch
-/// (for errors). An identity comes back as the CPU's IDENTITY; a coordinate that is not
-/// reduced, or an element that did not finish every digit, is a device fault.
-fn points_from_state(words: &[u32], start: usize) -> Result<Vec<JacobianPoint>, GpuError> {
-    words
-        .chunks_exact(STATE_WORDS)
+/// The points of a finished state of `words` words per element, whose counters after the
+/// point must read `done`;
+/// element i of it is element `start + i` of the batch (for errors). An identity comes
+/// back as the CPU's IDENTITY; a coordinate that is not reduced, or an element that did
+/// not do every step, is a device fault.
+fn points_from_state(
+    state: &[u32],
+    words: usize,
+    done: &[u32],
+    start: usize,
+) -> Result<Vec<JacobianPoint>, GpuError> {
+    state
+        .chunks_exact(words)
         .enumerate()
         .map(|(i, w)| {
             let bad = GpuError::BadResult { index: start + i };
-            if w[POINT_WORDS] as usize != SCALAR_DIGITS {
+            if w[POINT_WORDS..] != *done {
                 return Err(bad);
             }
             let c = Zeroizing::new(limbs::fp_from_words(&w[..POINT_WORDS]).map_err(|_| bad)?);

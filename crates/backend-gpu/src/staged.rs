@@ -112,8 +112,6 @@ impl Program {
 pub(crate) enum Operand<'a> {
     /// Words uploaded for this call, wiped before it returns.
     Upload(&'a [u32]),
-    /// Device scratch of this many words (zeroed), wiped before the call returns.
-    Scratch(usize),
     /// A resident buffer (a table), bound as it is.
     Resident(&'a wgpu::Buffer),
 }
@@ -130,7 +128,7 @@ pub(crate) struct Call<'a> {
     pub count: usize,
 }
 
-/// Runs the call and returns the state's words; every buffer that held operands, scratch
+/// Runs the call and returns the state's words; every buffer that held uploaded operands
 /// or the state is zeroed before it returns, whether the run succeeded or not.
 pub(crate) fn run(
     ctx: &GpuContext,
@@ -146,10 +144,8 @@ pub(crate) fn run(
     let device = ctx.device();
     let mut owned: Vec<(usize, wgpu::Buffer)> = Vec::new();
     for (i, operand) in call.operands.iter().enumerate() {
-        let words = match operand {
-            Operand::Upload(words) => words.len(),
-            Operand::Scratch(words) => *words,
-            Operand::Resident(_) => continue,
+        let Operand::Upload(words) = operand else {
+            continue;
         };
         let mut usage = wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST;
         if i == call.state {
@@ -157,14 +153,12 @@ pub(crate) fn run(
         }
         let buffer = device.create_buffer(&wgpu::BufferDescriptor {
             label: None,
-            size: (words.max(1) * 4) as u64,
+            size: (words.len().max(1) * 4) as u64,
             usage,
             mapped_at_creation: false,
         });
-        if let Operand::Upload(words) = operand {
-            ctx.queue()
-                .write_buffer(&buffer, 0, bytemuck::cast_slice(words));
-        }
+        ctx.queue()
+            .write_buffer(&buffer, 0, bytemuck::cast_slice(words));
         owned.push((i, buffer));
     }
     let state = &owned

@@ -164,6 +164,18 @@ fn tabled_equals_base_table_mul_across_slots() {
 }
 
 #[test]
+fn windowed_on_the_u32_path() {
+    let Some(kernels) = scalar_mul(ArithPath::U32) else {
+        return;
+    };
+    let mut rng = StdRng::seed_from_u64(0x5ca5);
+    let bases = [random_point(&mut rng)];
+    let scalars = [random_scalar(&mut rng)];
+    let got = kernels.mul_batch(&bases, &scalars).expect("u32 batch");
+    assert_eq!(affine(&got), [cpu_mul(&bases[0], &scalars[0])]);
+}
+
+#[test]
 fn tabled_on_the_u32_path() {
     let Some(kernels) = scalar_mul(ArithPath::U32) else {
         return;
