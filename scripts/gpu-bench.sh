@@ -4,7 +4,8 @@
 # the gpu and cpu backends side by side in one run, results in bench-results/.
 #
 #   scripts/gpu-bench.sh                 # sizes for a real GPU
-#   SIZES=1,16,64 MIN_TIME=0.2 scripts/gpu-bench.sh   # a smoke run (lavapipe)
+#   SIZES=1,16,64 MIN_TIME=0.5 CHAIN_ELEMENTS=16384 NOTE="lavapipe" scripts/gpu-bench.sh
+#                                        # a smoke run on a software adapter
 #
 # On a software adapter (lavapipe) the figures are correctness checks, not speed.
 set -euo pipefail
@@ -13,6 +14,7 @@ cd "$(dirname "$0")/.."
 SIZES=${SIZES:-1,256,4096,16384,65536}
 MIN_TIME=${MIN_TIME:-2}
 CHAIN_ELEMENTS=${CHAIN_ELEMENTS:-1048576}
+NOTE=${NOTE:-}
 OUT_DIR=${OUT_DIR:-bench-results}
 
 cargo build --release -p sakke-cli -p backend-gpu --example device-rates
@@ -21,15 +23,21 @@ sakke=target/release/sakke
 echo "== adapters"
 "$sakke" backends
 
-echo "== device modmul rate"
+echo "== device modmul rate, each arithmetic path side by side"
 mkdir -p "$OUT_DIR"
-rates="$OUT_DIR/$(date -u +%F)-$(hostname -s)-gpu-device.json"
-# noclobber: an earlier result is never overwritten.
-set -o noclobber
-target/release/examples/device-rates --elements "$CHAIN_ELEMENTS" > "$rates"
-set +o noclobber
-cat "$rates"
+for path in u32 u64; do
+    rates="$OUT_DIR/$(date -u +%F)-$(hostname -s)-gpu-device-$path.json"
+    if [ -e "$rates" ]; then
+        echo "$rates exists: move it away first (results are never overwritten)" >&2
+        exit 1
+    fi
+    if out=$(target/release/examples/device-rates --path "$path" --elements "$CHAIN_ELEMENTS"); then
+        printf '%s\n' "$out" > "$rates"
+        cat "$rates"
+    fi   # else (e.g. no SHADER_INT64 on this adapter) the reason went to stderr
+done
 
 echo "== sakke bench (gpu and cpu in one run)"
 "$sakke" bench --backend gpu --backend cpu --sizes "$SIZES" --threads all \
-    --min-time "$MIN_TIME" --out-dir "$OUT_DIR" --note "scripts/gpu-bench.sh"
+    --min-time "$MIN_TIME" --out-dir "$OUT_DIR" --note "scripts/gpu-bench.sh" \
+    ${NOTE:+--note "$NOTE"}

@@ -1,8 +1,8 @@
 // The curve y^2 = x^3 - 3x over F_p in Jacobian coordinates, with the formulas of
 // crates/pairing/src/miller.rs (doubling dbl-2001-b, mixed addition madd-2007-bl), each
-// returning the line through the points evaluated at [i]Q = (-qx, i qy) as the Miller
-// loop needs it; scalar multiplications use the points and leave the lines, which the
-// compiler drops. Straight-line code: nothing here branches on a value.
+// as `*_parts` for scalar multiplications (shaders/jacobian.wgsl) and `*_with_line` for
+// the Miller loop, which also evaluates the line through the points at [i]Q =
+// (-qx, i qy). Straight-line code: nothing here branches on a value.
 
 fn fp_square(a: Fp) -> Fp {
     return fp_mul(a, a);
@@ -28,9 +28,17 @@ struct StepResult {
     line: Fp2,
 }
 
-// Doubles t (a = -3, dbl-2001-b) and evaluates its tangent at [i]Q = (-qx, i qy):
-// alpha (delta qx + X) - 2 gamma  +  i (Z3 delta) qy.
-fn double_with_line(t: Jacobian, qx: Fp, qy: Fp) -> StepResult {
+// [2]t with the intermediate values its tangent needs.
+struct Doubled {
+    t: Jacobian,
+    alpha: Fp,
+    gamma: Fp,
+    delta: Fp,
+}
+
+// [2]t for a = -3 (dbl-2001-b: 3M + 5S). The identity doubles to itself (Z3 = 2YZ = 0),
+// as does a point of order two.
+fn double_parts(t: Jacobian) -> Doubled {
     let delta = fp_square(t.z);
     let gamma = fp_square(t.y);
     let beta = fp_mul(t.x, gamma);
@@ -41,14 +49,27 @@ fn double_with_line(t: Jacobian, qx: Fp, qy: Fp) -> StepResult {
     let z3 = fp_sub(fp_sub(fp_square(fp_add(t.y, t.z)), gamma), delta);
     let gamma2_8 = fp_double(fp_double(fp_double(fp_square(gamma))));
     let y3 = fp_sub(fp_mul(alpha, fp_sub(beta4, x3)), gamma2_8);
-    let c0 = fp_sub(fp_mul(alpha, fp_add(fp_mul(delta, qx), t.x)), fp_double(gamma));
-    let c1 = fp_mul(fp_mul(z3, delta), qy);
-    return StepResult(Jacobian(x3, y3, z3), Fp2(c0, c1));
+    return Doubled(Jacobian(x3, y3, z3), alpha, gamma, delta);
 }
 
-// Adds the affine point (rx, ry) to t (madd-2007-bl) and evaluates the chord at [i]Q:
-// rr (qx + rx) - ry Z3  +  i Z3 qy.
-fn add_with_line(t: Jacobian, rx: Fp, ry: Fp, qx: Fp, qy: Fp) -> StepResult {
+// Doubles t and evaluates its tangent at [i]Q = (-qx, i qy):
+// alpha (delta qx + X) - 2 gamma  +  i (Z3 delta) qy.
+fn double_with_line(t: Jacobian, qx: Fp, qy: Fp) -> StepResult {
+    let d = double_parts(t);
+    let c0 = fp_sub(fp_mul(d.alpha, fp_add(fp_mul(d.delta, qx), t.x)), fp_double(d.gamma));
+    let c1 = fp_mul(fp_mul(d.t.z, d.delta), qy);
+    return StepResult(d.t, Fp2(c0, c1));
+}
+
+// t + (rx, ry) with the value its chord needs.
+struct Added {
+    t: Jacobian,
+    rr: Fp,
+}
+
+// t + (rx, ry) for an affine (rx, ry) (madd-2007-bl: 7M + 4S), for t neither the
+// identity nor +-(rx, ry): callers select those cases in.
+fn add_parts(t: Jacobian, rx: Fp, ry: Fp) -> Added {
     let z1z1 = fp_square(t.z);
     let u2 = fp_mul(rx, z1z1);
     let s2 = fp_mul(ry, fp_mul(t.z, z1z1));
@@ -61,8 +82,13 @@ fn add_with_line(t: Jacobian, rx: Fp, ry: Fp, qx: Fp, qy: Fp) -> StepResult {
     let x3 = fp_sub(fp_sub(fp_square(rr), j), fp_double(v));
     let y3 = fp_sub(fp_mul(rr, fp_sub(v, x3)), fp_double(fp_mul(t.y, j)));
     let z3 = fp_sub(fp_sub(fp_square(fp_add(t.z, h)), z1z1), hh);
-    let c0 = fp_sub(fp_mul(rr, fp_add(qx, rx)), fp_mul(ry, z3));
-    let c1 = fp_mul(z3, qy);
-    return StepResult(Jacobian(x3, y3, z3), Fp2(c0, c1));
+    return Added(Jacobian(x3, y3, z3), rr);
 }
 
+// Adds (rx, ry) to t and evaluates the chord at [i]Q: rr (qx + rx) - ry Z3  +  i Z3 qy.
+fn add_with_line(t: Jacobian, rx: Fp, ry: Fp, qx: Fp, qy: Fp) -> StepResult {
+    let a = add_parts(t, rx, ry);
+    let c0 = fp_sub(fp_mul(a.rr, fp_add(qx, rx)), fp_mul(ry, a.t.z));
+    let c1 = fp_mul(a.t.z, qy);
+    return StepResult(a.t, Fp2(c0, c1));
+}

@@ -1,7 +1,7 @@
-// Points of y^2 = x^3 - 3x in Jacobian coordinates for scalar multiplication: the
-// formulas of crates/pairing/src/point.rs without the Miller loop's lines (doubling
-// dbl-2001-b, addition add-2007-bl, mixed addition madd-2007-bl), with identities on
-// either side selected in by masks. The identity has Z = 0. Straight-line code: nothing
+// Points of y^2 = x^3 - 3x in Jacobian coordinates for scalar multiplication, as
+// crates/pairing/src/point.rs has them: doubling and mixed addition from the formulas
+// of shaders/curve.wgsl, and the full addition add-2007-bl, with identities on either
+// side selected in by masks. The identity has Z = 0. Straight-line code: nothing
 // here branches on a value, and no function loops except through fp_mul.
 
 // All ones where a = 0, else zero (the OR of the words, unrolled).
@@ -23,19 +23,9 @@ fn fp_negate_masked(mask: u32, y: Fp) -> Fp {
     return fp_select(mask, fp_sub(fp_zero(), y), y);
 }
 
-// [2]t (a = -3, dbl-2001-b: 3M + 5S). The identity doubles to itself (Z3 = 2YZ = 0).
+// [2]t (dbl-2001-b, shaders/curve.wgsl). The identity doubles to itself.
 fn point_double(t: Jacobian) -> Jacobian {
-    let delta = fp_square(t.z);
-    let gamma = fp_square(t.y);
-    let beta = fp_mul(t.x, gamma);
-    let s = fp_mul(fp_sub(t.x, delta), fp_add(t.x, delta));
-    let alpha = fp_add(fp_double(s), s);
-    let beta4 = fp_double(fp_double(beta));
-    let x3 = fp_sub(fp_square(alpha), fp_double(beta4));
-    let z3 = fp_sub(fp_sub(fp_square(fp_add(t.y, t.z)), gamma), delta);
-    let gamma2_8 = fp_double(fp_double(fp_double(fp_square(gamma))));
-    let y3 = fp_sub(fp_mul(alpha, fp_sub(beta4, x3)), gamma2_8);
-    return Jacobian(x3, y3, z3);
+    return double_parts(t).t;
 }
 
 // a + b (add-2007-bl: 11M + 5S) for a != b unless one is the identity, which is selected
@@ -64,19 +54,7 @@ fn point_add(a: Jacobian, b: Jacobian) -> Jacobian {
 // (madd-2007-bl: 7M + 4S), for t != (x, y) unless one is the identity, which is selected
 // in on either side (JacobianPoint::add_mixed_distinct).
 fn point_add_affine(t: Jacobian, x: Fp, y: Fp, infinity: u32) -> Jacobian {
-    let z1z1 = fp_square(t.z);
-    let u2 = fp_mul(x, z1z1);
-    let s2 = fp_mul(y, fp_mul(t.z, z1z1));
-    let h = fp_sub(u2, t.x);
-    let hh = fp_square(h);
-    let i4 = fp_double(fp_double(hh));
-    let j = fp_mul(h, i4);
-    let rr = fp_double(fp_sub(s2, t.y));
-    let v = fp_mul(t.x, i4);
-    let x3 = fp_sub(fp_sub(fp_square(rr), j), fp_double(v));
-    let y3 = fp_sub(fp_mul(rr, fp_sub(v, x3)), fp_double(fp_mul(t.y, j)));
-    let z3 = fp_sub(fp_sub(fp_square(fp_add(t.z, h)), z1z1), hh);
-    let sum = Jacobian(x3, y3, z3);
+    let sum = add_parts(t, x, y).t;
     let out = point_select(fp_is_zero_mask(t.z), Jacobian(x, y, FP_ONE), sum);
     return point_select(infinity, t, out);
 }

@@ -4,7 +4,7 @@
 //! `modmul_batch` (upload, one product, read-back) for comparison. Prints one JSON
 //! object; scripts/gpu-bench.sh keeps it in bench-results/.
 //!
-//!   cargo run --release -p backend-gpu --example device-rates -- --elements 1048576
+//!   cargo run --release -p backend-gpu --example device-rates -- --path u64 --elements 1048576
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,6 +13,8 @@ use backend_gpu::{ArithPath, FieldKernels, GpuContext, MAX_PRODUCTS_PER_INVOCATI
 use pairing::Fp;
 
 struct Args {
+    /// None: the adapter's best.
+    path: Option<ArithPath>,
     elements: usize,
     steps: u32,
     seconds: f64,
@@ -20,6 +22,7 @@ struct Args {
 
 fn parse() -> Result<Args, String> {
     let mut args = Args {
+        path: None,
         elements: 1 << 20,
         steps: MAX_PRODUCTS_PER_INVOCATION,
         seconds: 3.0,
@@ -32,9 +35,16 @@ fn parse() -> Result<Args, String> {
             "--elements" => args.elements = value.parse().map_err(|e| bad(&e))?,
             "--steps" => args.steps = value.parse().map_err(|e| bad(&e))?,
             "--seconds" => args.seconds = value.parse().map_err(|e| bad(&e))?,
+            "--path" => {
+                args.path = Some(match value.as_str() {
+                    "u32" => ArithPath::U32,
+                    "u64" => ArithPath::U64,
+                    _ => return Err(bad(&"expected u32 or u64")),
+                })
+            }
             _ => {
                 return Err(format!(
-                    "unknown flag {flag} (--elements, --steps, --seconds)"
+                    "unknown flag {flag} (--path, --elements, --steps, --seconds)"
                 ))
             }
         }
@@ -76,8 +86,14 @@ fn main() {
         }
     };
     let report = ctx.report().clone();
-    let path = ArithPath::best(report.shader_int64);
-    let kernels = FieldKernels::new(Arc::clone(&ctx), path).expect("field kernels");
+    let path = args.path.unwrap_or(ArithPath::best(report.shader_int64));
+    let kernels = match FieldKernels::new(Arc::clone(&ctx), path) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("device-rates: {e}");
+            std::process::exit(1);
+        }
+    };
     let a: Vec<Fp> = (0..args.elements)
         .map(|i| Fp::from_u64(i as u64 + 2))
         .collect();

@@ -54,12 +54,7 @@ impl GtPowKernels {
     /// Compiles the kernel (seconds on lavapipe: keep the object, or clones of it) and
     /// uploads the table of `pairing::gt_table()`.
     pub fn new(ctx: Arc<GpuContext>, path: ArithPath) -> Result<GtPowKernels, GpuError> {
-        if path.needs_int64() && !ctx.report().shader_int64 {
-            return Err(GpuError::Unsupported {
-                path: path.to_string(),
-                adapter: ctx.report().name.clone(),
-            });
-        }
+        path.check_supported(ctx.report())?;
         let program = Program::compile(
             &ctx,
             "gt pow",

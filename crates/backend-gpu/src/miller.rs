@@ -89,13 +89,7 @@ impl MillerKernels {
         ctx.queue()
             .write_buffer(&digits, 0, bytemuck::cast_slice(&miller_naf()));
         let layout = pipeline.get_bind_group_layout(0);
-        let limits = ctx.limits();
-        let max_per_dispatch = split::max_elements_per_dispatch(
-            limits.max_storage_buffer_binding_size,
-            limits.max_buffer_size,
-            limits.max_compute_workgroups_per_dimension,
-            (STATE_WORDS * 4) as u64,
-        );
+        let max_per_dispatch = crate::staged::device_max_elements(&ctx, STATE_WORDS);
         Ok(MillerKernels {
             ctx,
             path,

@@ -101,12 +101,7 @@ impl TableMillerKernels {
             &schedule(),
             wgpu::BufferUsages::STORAGE,
         );
-        let max_per_dispatch = split::max_elements_per_dispatch(
-            ctx.limits().max_storage_buffer_binding_size,
-            ctx.limits().max_buffer_size,
-            ctx.limits().max_compute_workgroups_per_dimension,
-            (JOB_WORDS * 4) as u64,
-        );
+        let max_per_dispatch = crate::staged::device_max_elements(&ctx, JOB_WORDS);
         Ok(TableMillerKernels {
             ctx,
             pipeline,

@@ -85,12 +85,7 @@ impl ScalarMulKernels {
     /// Kernels for `path`; Err when the adapter cannot run it (the u64 path without
     /// SHADER_INT64). Compiles nothing yet.
     pub fn new(ctx: Arc<GpuContext>, path: ArithPath) -> Result<ScalarMulKernels, GpuError> {
-        if path.needs_int64() && !ctx.report().shader_int64 {
-            return Err(GpuError::Unsupported {
-                path: path.to_string(),
-                adapter: ctx.report().name.clone(),
-            });
-        }
+        path.check_supported(ctx.report())?;
         Ok(ScalarMulKernels {
             shared: Arc::new(Shared {
                 ctx,

@@ -19,25 +19,12 @@ use rand::{rngs::StdRng, Rng, RngCore, SeedableRng};
 /// Items per dispatch in these tests: batches of 9 are split.
 const SPLIT: usize = 8;
 
-/// `GpuBackend::open(config)`, or None (a skip) without a device; under CI a missing
-/// device fails the test.
-fn open(config: GpuConfig) -> Option<GpuBackend> {
-    match GpuBackend::open(config) {
-        Ok(b) => Some(b),
-        Err(e) if under_ci() => panic!("opening the GPU backend: {e} (CI=true: no skipping)"),
-        Err(e) => {
-            eprintln!("skipping GPU test: {e}");
-            None
-        }
-    }
-}
-
 /// The backend most tests share: tables on every key used twice in a batch, small
 /// dispatches.
 fn gpu() -> Option<&'static GpuBackend> {
     static GPU: OnceLock<Option<GpuBackend>> = OnceLock::new();
     GPU.get_or_init(|| {
-        open(GpuConfig {
+        open_backend(GpuConfig {
             tables: TablePolicy::Always,
             max_elements_per_dispatch: Some(SPLIT),
             ..GpuConfig::default()
@@ -207,7 +194,7 @@ fn gt_powers_and_modmul_equal_the_cpu() {
 
 #[test]
 fn eviction_under_a_tiny_budget_keeps_results_right() {
-    let Some(gpu) = open(GpuConfig {
+    let Some(gpu) = open_backend(GpuConfig {
         tables: TablePolicy::Always,
         line_table_budget_bytes: LINE_TABLE_WORDS * 4,
         base_table_budget_bytes: 0,

@@ -34,6 +34,19 @@ pub fn require<T>(result: Result<T, GpuError>, what: &str) -> Option<T> {
     }
 }
 
+/// `GpuBackend::open(config)`, or None after printing why; under CI a missing device
+/// fails the test.
+pub fn open_backend(config: backend_gpu::GpuConfig) -> Option<backend_gpu::GpuBackend> {
+    match backend_gpu::GpuBackend::open(config) {
+        Ok(b) => Some(b),
+        Err(e) if under_ci() => panic!("opening the GPU backend: {e} (CI=true: no skipping)"),
+        Err(e) => {
+            eprintln!("skipping GPU test: {e}");
+            None
+        }
+    }
+}
+
 /// The test binary's one device, opened on first use.
 pub fn context() -> Option<Arc<GpuContext>> {
     static CONTEXT: OnceLock<Result<Arc<GpuContext>, GpuError>> = OnceLock::new();
