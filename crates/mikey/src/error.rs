@@ -295,6 +295,41 @@ pub enum MikeyError {
     /// identifier for the message's key period.
     #[error("signing key identifier does not match the initiator identifier for this month")]
     SigningKeyMismatch,
+    /// A KMS URI that cannot enter a 3GPP UID (empty, or longer than 65535 bytes).
+    #[error("KMS URI cannot be used in a 3GPP UID")]
+    InvalidKmsUri,
+    /// A key period length (UserKeyPeriod) of zero seconds.
+    #[error("key period length is zero")]
+    ZeroKeyPeriod,
+    /// A time before the KMS's first key period (UserKeyOffset), which has no period.
+    #[error("NTP time {ntp_seconds} s is before the key period offset {offset} s")]
+    BeforeKeyPeriodOffset {
+        /// The time, in seconds since 1900-01-01 UTC.
+        ntp_seconds: i64,
+        /// UserKeyOffset.
+        offset: u64,
+    },
+    /// A UID in the message is the party's UID for a neighbouring key period, not for
+    /// the period of the T payload.
+    #[error("{role:?} UID is for key period {uid_period}, the message time is in period {message_period}")]
+    UidFromOtherKeyPeriod {
+        /// Role of the IDR carrying the UID.
+        role: IdRole,
+        /// Period number of the T payload.
+        message_period: u64,
+        /// Period number the UID was derived for.
+        uid_period: u64,
+    },
+    /// An IDRkmsi / IDRkmsr payload names another KMS than the one the party's keys
+    /// (and UID) come from.
+    #[error("{role:?} payload names another KMS than the party's")]
+    UidFromOtherKms {
+        /// IdRole::KmsInitiator or IdRole::KmsResponder.
+        role: IdRole,
+    },
+    /// A 3GPP key ID whose purpose tag (top 4 bits) TS 33.180 does not assign.
+    #[error("unknown key purpose tag {0}")]
+    UnknownKeyPurpose(u8),
     /// An identifier SAKKE cannot use (RFC 6508: an integer in [2, q-1]).
     #[error("identifier not usable by SAKKE: {0}")]
     SakkeIdentifier(#[source] SakkeError),

@@ -1,8 +1,10 @@
 //! Identifiers: the RFC 6509 3.2 form `"YYYY-MM\0<uri>\0"` (ID scheme 1), whose month
-//! comes from the T payload, and the 3GPP UID (ID scheme 2), which the caller supplies.
+//! comes from the T payload, and the 3GPP UID (ID scheme 2), either supplied by the
+//! caller or derived from a URI, a KMS and the key period of the T payload.
 //! The same identifier is used for SAKKE (responder) and ECCSI (initiator).
 
 use crate::error::{MikeyError, Result};
+use crate::mcx::McxIdentity;
 use crate::sakke_payload::IdScheme;
 use crate::timestamp::NtpTimestamp;
 
@@ -49,6 +51,11 @@ pub enum PartyId {
         /// The MC service URI the UID was derived from.
         uri: Option<String>,
     },
+    /// ID scheme 2 with the UID derived (TS 33.180 F.2.1) from the URI, the KMS and the
+    /// key period of the T payload. Sent as UID IDRs only (roles 8 / 9, the identity
+    /// hiding of TS 33.180 E.7, as the Streamwide messages do); checked on receipt
+    /// against the UID for the message's period, with the mismatch classified.
+    Mcx(McxIdentity),
 }
 
 impl PartyId {
@@ -56,7 +63,7 @@ impl PartyId {
     pub fn scheme(&self) -> IdScheme {
         match self {
             PartyId::Uri(_) => IdScheme::TelUriMonthly,
-            PartyId::Uid { .. } => IdScheme::ThreeGppUid,
+            PartyId::Uid { .. } | PartyId::Mcx(_) => IdScheme::ThreeGppUid,
         }
     }
 
@@ -65,14 +72,33 @@ impl PartyId {
         match self {
             PartyId::Uri(uri) => Some(uri),
             PartyId::Uid { uri, .. } => uri.as_deref(),
+            PartyId::Mcx(m) => Some(&m.uri),
         }
     }
 
-    /// The UID, for scheme 2.
+    /// The fixed UID of a [`PartyId::Uid`]; an [`PartyId::Mcx`] UID depends on the time,
+    /// see [`uid_at`](Self::uid_at).
     pub fn uid(&self) -> Option<&[u8; UID_LEN]> {
         match self {
-            PartyId::Uri(_) => None,
+            PartyId::Uri(_) | PartyId::Mcx(_) => None,
             PartyId::Uid { uid, .. } => Some(uid),
+        }
+    }
+
+    /// The UID used in a message dated `time`, for scheme 2 (`None` for scheme 1).
+    pub fn uid_at(&self, time: NtpTimestamp) -> Result<Option<[u8; UID_LEN]>> {
+        match self {
+            PartyId::Uri(_) => Ok(None),
+            PartyId::Uid { uid, .. } => Ok(Some(*uid)),
+            PartyId::Mcx(m) => m.uid_at(time).map(Some),
+        }
+    }
+
+    /// The KMS URI of an [`PartyId::Mcx`] party.
+    pub fn kms_uri(&self) -> Option<&str> {
+        match self {
+            PartyId::Mcx(m) => Some(&m.kms.uri),
+            _ => None,
         }
     }
 
@@ -81,6 +107,7 @@ impl PartyId {
         match self {
             PartyId::Uri(uri) => rfc6509_identifier(time, uri),
             PartyId::Uid { uid, .. } => Ok(uid.to_vec()),
+            PartyId::Mcx(m) => Ok(m.uid_at(time)?.to_vec()),
         }
     }
 }

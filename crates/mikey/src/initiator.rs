@@ -33,9 +33,11 @@ pub struct IMessageParams<'a> {
     pub signing_key: &'a SigningKey,
     /// The SAKKE public key Z of the responder's KMS.
     pub responder_kms: &'a KmsPublicKey,
-    /// URI of the initiator's KMS, sent as IDRkmsi if present.
+    /// URI of the initiator's KMS, sent as IDRkmsi if present (default: an
+    /// [`PartyId::Mcx`] initiator's KMS URI).
     pub kms_initiator_uri: Option<&'a str>,
-    /// URI of the responder's KMS, sent as IDRkmsr if present.
+    /// URI of the responder's KMS, sent as IDRkmsr if present (default: an
+    /// [`PartyId::Mcx`] responder's KMS URI).
     pub kms_responder_uri: Option<&'a str>,
     /// CSB ID; `None` picks a random one (RFC 3830 6.1 recommends random).
     pub csb_id: Option<u32>,
@@ -95,21 +97,27 @@ pub struct BuiltIMessage {
 }
 
 /// IDR payloads for a party: its URI (role `uri_role`) if known and, for the 3GPP
-/// scheme, its UID (role `uid_role`). The UID IDR uses ID type URI, as the 3GPP MCX
-/// messages of the Streamwide interop set do.
-fn party_idrs(party: &PartyId, uri_role: IdRole, uid_role: IdRole) -> Vec<Payload> {
+/// scheme, its UID (role `uid_role`) for `time`. The UID IDR uses ID type URI, as the
+/// 3GPP MCX messages of the Streamwide interop set do; an [`PartyId::Mcx`] party is sent
+/// by UID alone (TS 33.180 E.7 identity hiding), its URI left to the signalling.
+fn party_idrs(
+    party: &PartyId,
+    time: NtpTimestamp,
+    uri_role: IdRole,
+    uid_role: IdRole,
+) -> Result<Vec<Payload>> {
     let mut out = Vec::new();
-    if let Some(uri) = party.uri() {
+    if let (Some(uri), false) = (party.uri(), matches!(party, PartyId::Mcx(_))) {
         out.push(Payload::Idr(Idr::uri(uri_role, uri)));
     }
-    if let Some(uid) = party.uid() {
+    if let Some(uid) = party.uid_at(time)? {
         out.push(Payload::Idr(Idr {
             role: uid_role,
             id_type: IdType::Uri,
             data: uid.to_vec(),
         }));
     }
-    out
+    Ok(out)
 }
 
 /// Build and sign an I_MESSAGE:
@@ -154,18 +162,22 @@ pub fn build_i_message(
     ];
     payloads.extend(party_idrs(
         params.initiator,
+        time,
         IdRole::Initiator,
         IdRole::InitiatorUid,
-    ));
+    )?);
     payloads.extend(party_idrs(
         params.responder,
+        time,
         IdRole::Responder,
         IdRole::ResponderUid,
-    ));
-    if let Some(uri) = params.kms_initiator_uri {
+    )?);
+    let kms_initiator = params.kms_initiator_uri.or(params.initiator.kms_uri());
+    let kms_responder = params.kms_responder_uri.or(params.responder.kms_uri());
+    if let Some(uri) = kms_initiator {
         payloads.push(Payload::Idr(Idr::uri(IdRole::KmsInitiator, uri)));
     }
-    if let Some(uri) = params.kms_responder_uri {
+    if let Some(uri) = kms_responder {
         payloads.push(Payload::Idr(Idr::uri(IdRole::KmsResponder, uri)));
     }
     payloads.extend(

@@ -6,6 +6,9 @@
 //!   including 3GPP MCX messages with SP and General Extension payloads.
 //! * Key derivation: [`prf()`], [`SessionKeys`] (TGK = SSV, RFC 3830 4.1.3).
 //! * Identifiers: [`rfc6509_identifier`] (`"YYYY-MM\0uri\0"` from the T month), [`PartyId`].
+//! * 3GPP MCX (TS 33.180): [`mcx_uid`] (the F.2.1 UID), [`KeyPeriods`] (UserKeyPeriod /
+//!   UserKeyOffset), [`McxIdentity`] (URI + KMS, UID per key period, [`PartyId::Mcx`]),
+//!   [`KeyPurpose`] and the GUK-ID ([`guk_id`], [`gmk_id_from_guk_id`]).
 //! * Replay protection: [`ReplayCache`], owned by the caller.
 //! * Initiator: [`build_i_message`]; responder: [`open_i_message`].
 //!
@@ -60,7 +63,10 @@ mod i_message;
 mod identifier;
 mod idr;
 mod initiator;
+mod key_id;
+mod key_period;
 mod keys;
+mod mcx;
 mod message;
 mod prf;
 mod rand_payload;
@@ -71,6 +77,7 @@ mod sakke_payload;
 mod security_policy;
 mod sign;
 mod timestamp;
+mod uid;
 mod wiped_hmac;
 
 /// The ECCSI crate this one is built on (signing key and KPAK types in the API).
@@ -85,10 +92,13 @@ pub use i_message::{IMessage, MIN_RAND_LEN};
 pub use identifier::{rfc6509_identifier, rfc6509_identifier_for_month, PartyId, UID_LEN};
 pub use idr::{IdRole, IdType, Idr};
 pub use initiator::{build_i_message, BuiltIMessage, IMessageParams};
+pub use key_id::{gmk_id_from_guk_id, guk_id, received_key_id, KeyPurpose};
+pub use key_period::KeyPeriods;
 pub use keys::{
     derive_from_envelope, derive_from_tgk, envelope_label, tgk_label, EnvelopeKeyKind, KeyLengths,
     SessionKeys, TgkKeyKind, TrafficKeys,
 };
+pub use mcx::{McxIdentity, McxKms};
 pub use message::{Message, Payload};
 pub use prf::prf;
 pub use rand_payload::RandPayload;
@@ -101,3 +111,4 @@ pub use sakke_payload::{IdScheme, SakkePayload, SAKKE_DATA_LEN, SAKKE_PARAMS_1};
 pub use security_policy::{PolicyParam, SecurityPolicy};
 pub use sign::{Sign, SignatureType, ECCSI_SIGNATURE_LEN, SIGN_HEADER_LEN};
 pub use timestamp::{NtpTimestamp, Timestamp, NTP_UNIX_OFFSET};
+pub use uid::mcx_uid;

@@ -242,15 +242,20 @@ fn idr_uid(idr: &Idr) -> Result<[u8; UID_LEN]> {
         })
 }
 
-/// Every IDR naming the responder must name us, as far as we know our own names.
+/// Every IDR naming the responder must name us, as far as we know our own names. An
+/// [`PartyId::Mcx`] responder also checks IDRkmsr and classifies a UID mismatch.
 fn check_responder(im: &IMessage<'_>, me: &PartyId) -> Result<()> {
     if let (Some(idr), Some(uri)) = (im.idr(IdRole::Responder), me.uri()) {
         if idr.data != uri.as_bytes() {
             return Err(MikeyError::WrongResponder);
         }
     }
-    if let (Some(idr), Some(uid)) = (im.idr(IdRole::ResponderUid), me.uid()) {
-        if idr.data != uid[..] {
+    let sent_uid = im.idr(IdRole::ResponderUid).map(|i| &i.data[..]);
+    if let PartyId::Mcx(m) = me {
+        let sent_kms = im.idr(IdRole::KmsResponder).map(|i| &i.data[..]);
+        m.check(im.time, IdRole::ResponderUid, sent_uid, sent_kms)?;
+    } else if let (Some(sent), Some(uid)) = (sent_uid, me.uid()) {
+        if sent != &uid[..] {
             return Err(MikeyError::WrongResponder);
         }
     }
@@ -281,16 +286,26 @@ fn resolve_initiator(
             Ok(PartyId::Uri(uri.to_string()))
         }
         IdScheme::ThreeGppUid => {
-            let sent_uid = im.idr(IdRole::InitiatorUid).map(idr_uid).transpose()?;
             let uid = match expected {
+                Some(PartyId::Mcx(m)) => {
+                    let sent_uid = im.idr(IdRole::InitiatorUid).map(|i| &i.data[..]);
+                    let sent_kms = im.idr(IdRole::KmsInitiator).map(|i| &i.data[..]);
+                    m.check(im.time, IdRole::InitiatorUid, sent_uid, sent_kms)?;
+                    return Ok(PartyId::Mcx(m.clone()));
+                }
                 Some(PartyId::Uid { uid, .. }) => {
+                    let sent_uid = im.idr(IdRole::InitiatorUid).map(idr_uid).transpose()?;
                     if sent_uid.is_some_and(|s| s != *uid) {
                         return Err(MikeyError::WrongInitiator);
                     }
                     *uid
                 }
                 Some(PartyId::Uri(_)) => return Err(MikeyError::IdSchemeMismatch(scheme)),
-                None => sent_uid.ok_or(MikeyError::MissingIdentity("initiator UID"))?,
+                None => im
+                    .idr(IdRole::InitiatorUid)
+                    .map(idr_uid)
+                    .transpose()?
+                    .ok_or(MikeyError::MissingIdentity("initiator UID"))?,
             };
             let uri = expected
                 .and_then(PartyId::uri)
