@@ -390,6 +390,19 @@ pub fn parse_public_file(bytes: &[u8], path: &Path) -> Result<KmsPublic> {
     Ok(KmsPublic { kms_uri, z, kpak })
 }
 
+/// Reads a SAKKE RSK written as hex digits (whitespace around them ignored), the form in
+/// which a 3GPP MCX KMS provisions a UserDecryptKey. A secret: refused when other users
+/// could read the file. Checked as a point only; [`sakke::ReceiverKey::new`] ties it to
+/// an identifier and a KMS.
+pub fn load_rsk_hex_file(path: &Path) -> Result<Rsk> {
+    let bytes = read_key_file(path, Holds::Secrets, "")?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|e| field_err(path, "UserDecryptKey", e))?
+        .trim_ascii();
+    let rsk_bytes = decode_hex(path, "UserDecryptKey", text, sakke::POINT_BYTES)?;
+    Rsk::from_bytes(&rsk_bytes).map_err(|e| field_err(path, "UserDecryptKey", e))
+}
+
 /// Reads a user key file. Structure only: call [`UserKeys::validate`] before use.
 pub fn load_user_file(path: &Path) -> Result<UserKeys> {
     parse_user_file(&read_key_file(path, Holds::Secrets, "")?, path)

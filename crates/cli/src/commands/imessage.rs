@@ -1,4 +1,5 @@
-//! `sakke imessage`: create and open RFC 6509 I_MESSAGEs with keys from a key store.
+//! `sakke imessage`: create and open RFC 6509 I_MESSAGEs with keys from a key store, and
+//! open 3GPP MCX (TS 33.180) ones from the responder's URI, RSK and KMS key periods.
 
 use std::fs;
 use std::io::{self, Read, Write};
@@ -10,16 +11,20 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use base64::Engine;
 use clap::{Args, Subcommand, ValueEnum};
 use eccsi::rand_core::OsRng;
+use mikey::sakke::{Identifier, ReceiverKey};
 use mikey::{
-    build_i_message, open_i_message, IMessage, IMessageParams, KeyLengths, Message, NtpTimestamp,
-    PartyId, PrfFunc, ReplayCache, ResponderParams, SessionKeys,
+    build_i_message, open_i_message, received_key_id, IMessage, IMessageParams, IdScheme,
+    KeyLengths, KeyPeriods, KeyPurpose, McxIdentity, Message, MikeyError, NtpTimestamp,
+    OpenedIMessage, PartyId, PrfFunc, ReplayCache, ResponderParams, SessionKeys,
 };
 use serde::Serialize;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
 use crate::identity::{KeyPeriod, Uri};
-use crate::keystore::{load_public_file, load_user_file, KmsPublic, Store, UserKeys};
+use crate::keystore::{
+    load_public_file, load_rsk_hex_file, load_user_file, KmsPublic, Store, UserKeys,
+};
 use crate::output_file::{OutputFile, OutputRules};
 use crate::secret_buf::to_json_pretty;
 use crate::secret_hex;
@@ -39,11 +44,18 @@ pub enum ImessageCommand {
         Without --at the message is dated now and uses the keys of this month's period.")]
     Create(CreateArgs),
     /// Check, verify and decrypt an I_MESSAGE: structure, identities, timestamp window,
-    /// ECCSI signature, SAKKE decapsulation and TEST. Prints the TGK, TEK and salt.
-    #[command(after_help = "Example:\n  \
+    /// ECCSI signature, SAKKE decapsulation and TEST. Prints the TGK, TEK and salt; for a
+    /// 3GPP MCX message also the key's ID and purpose (GMK, PCK, CSK, ...).
+    #[command(after_help = "Examples:\n  \
         sakke imessage open --user ks/users/tel_+447700900456_2026-11.json \\\n      \
         --kms-public ks/kms-public.json --from tel:+447700900123 --in msg.txt \\\n      \
-        --now 2026-11-20T10:00:05Z")]
+        --now 2026-11-20T10:00:05Z\n\n  \
+        sakke imessage open --scheme 3gpp --to sip:alice@example.org --rsk alice-rsk.hex \\\n      \
+        --kms-public kms-public.json --key-period 2592000 --key-offset 0 \\\n      \
+        --from sip:gms@example.org --in msg.txt\n\n\
+        A message with SAKKE ID scheme 2 (the 3GPP UID) is opened in 3GPP mode without\n\
+        --scheme: the UIDs are derived from the URIs, the KMS URI and the key period of the\n\
+        message's timestamp.")]
     Open(OpenArgs),
 }
 
@@ -113,11 +125,54 @@ pub struct CreateArgs {
     force: bool,
 }
 
+/// Which identifiers a message uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Scheme {
+    /// From the message's SAKKE ID scheme: 1 is RFC 6509, 2 is 3GPP.
+    Auto,
+    /// RFC 6509: "YYYY-MM\0<uri>\0" with the month of the timestamp (ID scheme 1).
+    Rfc6509,
+    /// 3GPP MCX (TS 33.180): the UID of the URI, the KMS and the key period (ID scheme 2).
+    #[value(name = "3gpp")]
+    ThreeGpp,
+}
+
 #[derive(Args)]
 pub struct OpenArgs {
-    /// The responder's key file, as written by `sakke kms issue`.
+    /// RFC 6509: the responder's key file, as written by `sakke kms issue`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["to", "rsk", "key_period", "key_offset", "kms_uri"])]
+    user: Option<PathBuf>,
+
+    /// Identifiers: from the message's SAKKE ID scheme (auto), RFC 6509, or 3GPP.
+    #[arg(long, value_enum, default_value_t = Scheme::Auto)]
+    scheme: Scheme,
+
+    /// 3GPP: the responder's URI (MC service ID) exactly as the KMS provisioned it.
+    #[arg(long, value_name = "URI")]
+    to: Option<Uri>,
+
+    /// 3GPP: the responder's SAKKE RSK (UserDecryptKey) for the message's key period,
+    /// as hex digits in a file only its owner can read.
     #[arg(long, value_name = "FILE")]
-    user: PathBuf,
+    rsk: Option<PathBuf>,
+
+    /// 3GPP: the KMS URI hashed into the UIDs (default: the kms_uri of --kms-public).
+    #[arg(long, value_name = "URI")]
+    kms_uri: Option<Uri>,
+
+    /// 3GPP: the initiator's KMS URI, for --from (default: --kms-uri, or that of
+    /// --initiator-kms-public).
+    #[arg(long, value_name = "URI", requires = "from")]
+    initiator_kms_uri: Option<Uri>,
+
+    /// 3GPP: the KMS's key period length in seconds (UserKeyPeriod).
+    #[arg(long, value_name = "SECONDS")]
+    key_period: Option<u64>,
+
+    /// 3GPP: the start of the KMS's key period grid, in seconds after 1900-01-01
+    /// (UserKeyOffset; default 0).
+    #[arg(long, value_name = "SECONDS")]
+    key_offset: Option<u64>,
 
     /// KMS public key file (kms-public.json) of the responder's KMS; also the
     /// initiator's unless --initiator-kms-public is given.
@@ -129,7 +184,8 @@ pub struct OpenArgs {
     initiator_kms_public: Option<PathBuf>,
 
     /// The initiator the message must come from. Without it, the URI in the message's
-    /// IDRi is used, and the signature proves it.
+    /// IDRi is used (RFC 6509), or the UID in its IDRuidi (3GPP), and the signature
+    /// proves it.
     #[arg(long, value_name = "URI")]
     from: Option<Uri>,
 
@@ -390,21 +446,62 @@ pub fn decode_message(data: &[u8]) -> Result<Vec<u8>, MessageInputError> {
 
 fn open(args: &OpenArgs, json: bool) -> Result<()> {
     let bytes = read_message(args)?;
-    let keys = load_user_file(&args.user)?;
-    let responder_kms = load_public_file(&args.kms_public)?;
-    let initiator_kms = match &args.initiator_kms_public {
-        Some(file) => load_public_file(file)?,
-        None => responder_kms.clone(),
-    };
-
-    // The identifiers use the month of T: say so plainly when the keys are for another.
     let message = Message::parse(&bytes).context("not a MIKEY message")?;
     let im = IMessage::new(&message).context("not a MIKEY-SAKKE I_MESSAGE")?;
+    let scheme = match args.scheme {
+        Scheme::Auto if im.sakke.id_scheme == IdScheme::ThreeGppUid => Scheme::ThreeGpp,
+        Scheme::Auto => Scheme::Rfc6509,
+        chosen => chosen,
+    };
     let sent = UtcTime::from_unix(im.time.unix_seconds());
+    match scheme {
+        Scheme::ThreeGpp => open_3gpp(args, &bytes, im.time, json),
+        _ => open_rfc6509(args, &bytes, sent, json),
+    }
+}
+
+/// The local clock for the timestamp window.
+fn local_now(args: &OpenArgs) -> Result<std::time::SystemTime> {
+    let now = args.now.unwrap_or_else(UtcTime::now);
+    now.to_system_time()
+        .with_context(|| format!("{now} is out of the system clock's range"))
+}
+
+/// Opens with the SAKKE keys and identities given; one message per run, so replay
+/// protection across runs is the caller's (RFC 3830 5.4).
+fn open_with(
+    args: &OpenArgs,
+    bytes: &[u8],
+    params: &ResponderParams<'_>,
+) -> Result<OpenedIMessage> {
+    let mut cache = ReplayCache::new(1);
+    open_i_message(bytes, params, &mut cache, local_now(args)?)
+        .context("the I_MESSAGE was rejected")
+}
+
+fn initiator_kms(args: &OpenArgs, responder_kms: &KmsPublic) -> Result<KmsPublic> {
+    match &args.initiator_kms_public {
+        Some(file) => Ok(load_public_file(file)?),
+        None => Ok(responder_kms.clone()),
+    }
+}
+
+fn open_rfc6509(args: &OpenArgs, bytes: &[u8], sent: UtcTime, json: bool) -> Result<()> {
+    let Some(user) = &args.user else {
+        bail!(
+            "an RFC 6509 message (SAKKE ID scheme 1) is opened with --user FILE; \
+             --to, --rsk and --key-period are for 3GPP messages (ID scheme 2)"
+        );
+    };
+    let keys = load_user_file(user)?;
+    let responder_kms = load_public_file(&args.kms_public)?;
+    let initiator_kms = initiator_kms(args, &responder_kms)?;
+
+    // The identifiers use the month of T: say so plainly when the keys are for another.
     if sent.period() != Some(keys.period) {
         bail!(
             "the message is dated {sent}, but {} holds keys for {}",
-            args.user.display(),
+            user.display(),
             keys.period
         );
     }
@@ -419,14 +516,7 @@ fn open(args: &OpenArgs, json: bool) -> Result<()> {
         initiator_kpak: &initiator_kms.kpak,
         max_skew: Duration::from_secs(args.max_skew),
     };
-    let now = args.now.unwrap_or_else(UtcTime::now);
-    let now = now
-        .to_system_time()
-        .with_context(|| format!("{now} is out of the system clock's range"))?;
-    // One message per run: replay protection across runs is the caller's (RFC 3830 5.4).
-    let mut cache = ReplayCache::new(1);
-    let opened =
-        open_i_message(&bytes, &params, &mut cache, now).context("the I_MESSAGE was rejected")?;
+    let opened = open_with(args, bytes, &params)?;
 
     let from = opened.initiator.uri().unwrap_or_default().to_string();
     let derived = derived(&opened.keys, args.cs_id);
@@ -455,14 +545,143 @@ fn open(args: &OpenArgs, json: bool) -> Result<()> {
             keys.uri
         );
         println!("  sent    {sent} (key period {})", keys.period);
-        println!("  CSB ID  {:#010x}", derived.csb_id);
-        println!("  TGK     {}", derived.tgk.as_str());
+        print_keys(&derived);
+    }
+    Ok(())
+}
+
+fn print_keys(derived: &DerivedKeys) {
+    println!("  CSB ID  {:#010x}", derived.csb_id);
+    println!("  TGK     {}", derived.tgk.as_str());
+    println!(
+        "  TEK     {} (crypto session {})",
+        derived.tek.as_str(),
+        derived.cs_id
+    );
+    println!("  salt    {}", derived.salt.as_str());
+}
+
+fn open_3gpp(args: &OpenArgs, bytes: &[u8], time: NtpTimestamp, json: bool) -> Result<()> {
+    const NEEDS: &str = "a 3GPP message (SAKKE ID scheme 2) is opened with --to URI, \
+        --rsk FILE and --key-period SECONDS (and --key-offset if not 0)";
+    if args.user.is_some() {
+        bail!("{NEEDS}, not --user (an RFC 6509 key file)");
+    }
+    let (Some(to), Some(rsk_file), Some(length)) = (&args.to, &args.rsk, args.key_period) else {
+        bail!("{NEEDS}");
+    };
+    let periods = KeyPeriods::new(length, args.key_offset.unwrap_or(0))
+        .context("--key-period must be at least 1 second")?;
+    let responder_kms = load_public_file(&args.kms_public)?;
+    let initiator_kms = initiator_kms(args, &responder_kms)?;
+    let kms_uri = args.kms_uri.as_ref().unwrap_or(&responder_kms.kms_uri);
+    let me = McxIdentity::new(to.as_str(), kms_uri.as_str(), periods);
+    let period_no = me.period_number(time).with_context(|| {
+        format!(
+            "the message is dated {}, before the KMS's first key period",
+            UtcTime::from_unix(time.unix_seconds())
+        )
+    })?;
+
+    // Check the RSK belongs to this UID before opening: a wrong file, URI, KMS URI or
+    // key period is then named as such instead of as a failed SAKKE TEST.
+    let rsk = load_rsk_hex_file(rsk_file)?;
+    let uid = me.uid(period_no)?;
+    let sakke_id = Identifier::new(uid.to_vec()).context("the UID is not a SAKKE identifier")?;
+    ReceiverKey::new(&sakke_id, &responder_kms.z, rsk.clone()).with_context(|| {
+        format!(
+            "{} is not the RSK of {to} at {kms_uri} for key period {period_no} \
+             ({length} s periods from offset {}) under the KMS of {}",
+            rsk_file.display(),
+            periods.offset(),
+            args.kms_public.display()
+        )
+    })?;
+
+    let initiator_kms_uri = args
+        .initiator_kms_uri
+        .as_ref()
+        .or(args
+            .initiator_kms_public
+            .is_some()
+            .then_some(&initiator_kms.kms_uri))
+        .unwrap_or(kms_uri);
+    let expected = args.from.as_ref().map(|u| {
+        PartyId::Mcx(McxIdentity::new(
+            u.as_str(),
+            initiator_kms_uri.as_str(),
+            periods,
+        ))
+    });
+    let responder = PartyId::Mcx(me);
+    let params = ResponderParams {
+        responder: &responder,
+        expected_initiator: expected.as_ref(),
+        rsk: &rsk,
+        responder_kms: &responder_kms.z,
+        initiator_kpak: &initiator_kms.kpak,
+        max_skew: Duration::from_secs(args.max_skew),
+    };
+    let opened = open_with(args, bytes, &params)?;
+
+    // With identity hiding and no --from, the signer is known by its UID alone.
+    let from = opened.initiator.uri().map(str::to_string);
+    let from_uid = opened.initiator.uid_at(time)?.map(hex::encode);
+    let csb_id = opened.message.hdr.csb_id;
+    // A purpose tag TS 33.180 does not assign does not make the message invalid: the
+    // key is reported under its CSB ID.
+    let (purpose, key_id) = match received_key_id(csb_id, opened.ssv.as_bytes(), to.as_str()) {
+        Ok((purpose, id)) => (purpose.name().to_string(), id),
+        Err(MikeyError::UnknownKeyPurpose(tag)) => (format!("unknown (tag {tag})"), csb_id),
+        Err(e) => return Err(e).context("reading the key ID"),
+    };
+    let gmk = KeyPurpose::of(csb_id).is_ok_and(|p| p == KeyPurpose::Gmk);
+    let derived = derived(&opened.keys, args.cs_id);
+    let sent = UtcTime::from_unix(time.unix_seconds());
+
+    #[derive(Serialize)]
+    struct Report<'a> {
+        scheme: &'static str,
+        from: Option<&'a str>,
+        from_uid: Option<&'a str>,
+        to: String,
+        to_uid: String,
+        kms_uri: String,
+        key_period_no: u64,
+        time: String,
+        purpose: &'a str,
+        key_id: String,
+        #[serde(flatten)]
+        keys: &'a DerivedKeys,
+    }
+    if json {
+        let report = Report {
+            scheme: "3gpp",
+            from: from.as_deref(),
+            from_uid: from_uid.as_deref(),
+            to: to.to_string(),
+            to_uid: hex::encode(uid),
+            kms_uri: kms_uri.to_string(),
+            key_period_no: period_no,
+            time: sent.to_string(),
+            purpose: &purpose,
+            key_id: format!("{key_id:08x}"),
+            keys: &derived,
+        };
+        print_secret_json(&report)?;
+    } else {
+        let from = match (&from, &from_uid) {
+            (Some(uri), _) => uri.clone(),
+            (None, Some(uid)) => format!("UID {uid}"),
+            (None, None) => "an unnamed initiator".into(),
+        };
         println!(
-            "  TEK     {} (crypto session {})",
-            derived.tek.as_str(),
-            derived.cs_id
+            "3GPP I_MESSAGE from {from} to {to} accepted: signature verified, SAKKE TEST passed"
         );
-        println!("  salt    {}", derived.salt.as_str());
+        println!("  sent    {sent} (key period {period_no} at {kms_uri})");
+        let via = if gmk { " (CSB ID is its GUK-ID)" } else { "" };
+        println!("  key     {purpose} {key_id:#010x}{via}");
+        print_keys(&derived);
     }
     Ok(())
 }
