@@ -24,7 +24,7 @@ struct Line {
     b: Fp,
 }
 
-/// The Miller-loop lines of one fixed point (an RSK): 1374 lines, 344 KiB. Secret when the
+/// The Miller-loop lines of one fixed point (an RSK): 1,373 lines, 343 KiB. Secret when the
 /// point is, so wiped on drop and never printed.
 #[derive(Clone)]
 pub struct LineTable {

@@ -30,7 +30,7 @@ pub enum Fault {
 pub struct GpuConfig {
     /// None: the fastest path the adapter supports (u64 where it has SHADER_INT64).
     pub path: Option<ArithPath>,
-    /// Device memory for per-RSK line tables (344 KiB each).
+    /// Device memory for per-RSK line tables (343 KiB each).
     pub line_table_budget_bytes: usize,
     /// Device memory for per-identity fixed-base tables (824 KiB each).
     pub base_table_budget_bytes: usize,
