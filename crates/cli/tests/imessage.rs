@@ -223,3 +223,233 @@ fn the_message_time_must_match_the_key_period() {
     ]);
     assert!(err.contains("kms issue"), "{err}");
 }
+
+/// 3GPP mode on the Streamwide sw_mikey_sakke messages: the key comes out of the URIs,
+/// the KMS data and the responder's RSK alone.
+mod three_gpp {
+    use super::*;
+
+    const VECTORS: &str = include_str!("../../mikey/tests/data/streamwide-test-vectors-v5.md");
+    const KMS_URI: &str = "kms.mydev.streamwide.com";
+    const NOW: &str = "2025-10-02T23:48:00Z";
+
+    /// `* Field : value` lines of the vectors file, from line `from` on.
+    fn field(from: usize, name: &str) -> String {
+        VECTORS
+            .lines()
+            .skip(from)
+            .find_map(|l| {
+                let (k, v) = l.trim().strip_prefix("* ")?.split_once(':')?;
+                (k.trim() == name).then(|| v.trim().to_string())
+            })
+            .unwrap_or_else(|| panic!("{name}"))
+    }
+
+    fn line_of(text: &str) -> usize {
+        VECTORS.lines().position(|l| l.contains(text)).expect(text)
+    }
+
+    struct Message {
+        kind: &'static str,
+        key: String,
+        key_id: String,
+        initiator: String,
+        responder: String,
+        text: String,
+    }
+
+    fn messages() -> Vec<Message> {
+        [
+            ("### Test 1: GMK", "GMK"),
+            ("### Test 2: CSK", "CSK"),
+            ("### Test 3: PCK", "PCK"),
+            ("### Test 4: GMK", "GMK"),
+        ]
+        .into_iter()
+        .map(|(head, kind)| {
+            let at = line_of(head);
+            Message {
+                kind,
+                key: field(at, kind),
+                key_id: field(at, &format!("{kind}-ID")),
+                initiator: field(at, "Initiator URI"),
+                responder: field(at, "Responder URI"),
+                text: field(at, "I-MESSAGE"),
+            }
+        })
+        .collect()
+    }
+
+    /// kms-public.json for the Streamwide KMS, and a 0600 hex file with each user's RSK.
+    fn setup(s: &Scratch) -> String {
+        let public = s.arg("kms-public.json");
+        let json = serde_json::json!({
+            "format": "sakke-engine/kms-public",
+            "version": 1,
+            "kms_uri": KMS_URI,
+            "sakke_public_key": field(0, "PubEncKey"),
+            "eccsi_kpak": field(0, "PubAuthKey"),
+        });
+        std::fs::write(&public, json.to_string()).unwrap();
+        public
+    }
+
+    fn rsk_file(s: &Scratch, uri: &str) -> String {
+        use std::os::unix::fs::PermissionsExt;
+        let at = line_of(&format!("UserUri           : {uri}"));
+        let path = s.path(&format!("{}.hex", uri.replace([':', '@'], "_")));
+        std::fs::write(&path, format!("{}\n", field(at, "UserDecryptKey"))).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        path.to_str().unwrap().to_string()
+    }
+
+    fn open_args<'a>(public: &'a str, to: &'a str, rsk: &'a str) -> Vec<&'a str> {
+        vec![
+            "--json",
+            "imessage",
+            "open",
+            "--to",
+            to,
+            "--rsk",
+            rsk,
+            "--kms-public",
+            public,
+            "--key-period",
+            "16777215",
+            "--now",
+            NOW,
+        ]
+    }
+
+    #[test]
+    fn opens_the_four_streamwide_messages_from_uris_and_kms_data() {
+        let s = Scratch::new("imessage-3gpp");
+        let public = setup(&s);
+        for m in messages() {
+            let rsk = rsk_file(&s, &m.responder);
+            // Detected from the message's ID scheme; --key-offset 0 is the default.
+            let mut args = open_args(&public, &m.responder, &rsk);
+            args.extend(["--from", &m.initiator, &m.text]);
+            let got = stdout_json(&sakke_ok(&args));
+            assert_eq!(got["scheme"], "3gpp");
+            assert_eq!(got["tgk"], m.key.as_str(), "{}", m.kind);
+            assert_eq!(got["purpose"], m.kind);
+            assert_eq!(got["key_id"], m.key_id.as_str());
+            assert_eq!(got["key_period_no"], 236);
+            assert_eq!(got["from"], m.initiator.as_str());
+            assert_eq!(got["to"], m.responder.as_str());
+            let at = line_of(&format!("UserUri           : {}", m.responder));
+            assert_eq!(got["to_uid"], field(at, "UserID").as_str());
+            assert_eq!(got["time"], "2025-10-02T23:47:52Z");
+
+            // Named explicitly, with the offset given, and without --from: the signer
+            // is then known by its UID only.
+            let mut args = open_args(&public, &m.responder, &rsk);
+            args.extend(["--scheme", "3gpp", "--key-offset", "0", &m.text]);
+            let got = stdout_json(&sakke_ok(&args));
+            assert_eq!(got["tgk"], m.key.as_str());
+            assert_eq!(got["from"], serde_json::Value::Null);
+            let at = line_of(&format!("UserUri           : {}", m.initiator));
+            assert_eq!(got["from_uid"], field(at, "UserID").as_str());
+        }
+    }
+
+    #[test]
+    fn gmk_srtp_keys_and_plain_output() {
+        let s = Scratch::new("imessage-3gpp-srtp");
+        let public = setup(&s);
+        let m = &messages()[0];
+        let rsk = rsk_file(&s, &m.responder);
+        // Group call, MCPTT: crypto session 4. The TEK and salt agree with the ones an
+        // independent script derived from the same message (PRF-HMAC-SHA-256 on the GMK,
+        // the GUK-ID and the RAND); there is no published value.
+        let mut args = open_args(&public, &m.responder, &rsk);
+        args.extend(["--cs-id", "4", &m.text]);
+        let got = stdout_json(&sakke_ok(&args));
+        assert_eq!(got["csb_id"], 0x06a1_2aea);
+        assert_eq!(got["tek"], "acb1b4e2b2dca12291e1794a8ef84947");
+        assert!(got["salt"]
+            .as_str()
+            .unwrap()
+            .starts_with("ee2f78e5ef16939d4a938327"));
+        let out = sakke_ok(&args[1..]);
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("key     GMK 0x0df9bc39 (CSB ID is its GUK-ID)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("key period 236 at kms.mydev.streamwide.com"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn wrong_user_kms_period_or_initiator_is_an_error() {
+        let s = Scratch::new("imessage-3gpp-reject");
+        let public = setup(&s);
+        let m = &messages()[0]; // gms -> alice
+        let alice_rsk = rsk_file(&s, &m.responder);
+        let bob = "sip:bob@streamwide.com";
+        let bob_rsk = rsk_file(&s, bob);
+        let run = |to: &str, rsk: &str, extra: &[&str]| {
+            let mut args = open_args(&public, to, rsk);
+            args.extend_from_slice(extra);
+            args.push(&m.text);
+            sakke_err(&args)
+        };
+        // Alice's RSK under another name, KMS URI or key period grid.
+        for (to, extra) in [
+            (bob, &[][..]),
+            (
+                m.responder.as_str(),
+                &["--kms-uri", "kms.other.example"][..],
+            ),
+            (m.responder.as_str(), &["--key-offset", "100"][..]),
+        ] {
+            let err = run(to, &alice_rsk, extra);
+            assert!(err.contains("is not the RSK of"), "{err}");
+        }
+        // Bob, with his own keys, is not the addressee.
+        let err = run(bob, &bob_rsk, &[]);
+        assert!(err.contains("another responder"), "{err}");
+        // A signer other than the one expected, or the expected one at another KMS.
+        let err = run(&m.responder, &alice_rsk, &["--from", bob]);
+        assert!(err.contains("unexpected initiator"), "{err}");
+        let err = run(
+            &m.responder,
+            &alice_rsk,
+            &[
+                "--from",
+                &m.initiator,
+                "--initiator-kms-uri",
+                "kms.other.example",
+            ],
+        );
+        assert!(err.contains("another KMS"), "{err}");
+        // Missing 3GPP inputs, or an RFC 6509 key file for a 3GPP message.
+        let err = sakke_err(&["imessage", "open", "--kms-public", &public, &m.text]);
+        assert!(err.contains("--key-period"), "{err}");
+        let err = sakke_err(&[
+            "imessage",
+            "open",
+            "--kms-public",
+            &public,
+            "--user",
+            &alice_rsk,
+            &m.text,
+        ]);
+        assert!(err.contains("not --user"), "{err}");
+        let mut args = open_args(&public, &m.responder, &alice_rsk);
+        let period = args.iter().position(|a| *a == "16777215").unwrap();
+        args[period] = "0";
+        args.push(&m.text);
+        let err = sakke_err(&args);
+        assert!(err.contains("at least 1 second"), "{err}");
+        // An RSK file others can read is refused before it is read.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&alice_rsk, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = run(&m.responder, &alice_rsk, &[]);
+        assert!(err.contains("alice"), "{err}");
+    }
+}
