@@ -330,6 +330,24 @@ pub enum MikeyError {
     /// A 3GPP key ID whose purpose tag (top 4 bits) TS 33.180 does not assign.
     #[error("unknown key purpose tag {0}")]
     UnknownKeyPurpose(u8),
+    /// The 3GPP key parameters (General Extension type 7) do not authenticate under the
+    /// key the message carries.
+    #[error("3GPP key parameters do not authenticate under the carried key")]
+    KeyParametersTag,
+    /// The key parameters are sealed for another key (their DPPK-ID is not the CSB ID).
+    #[error(
+        "3GPP key parameters are for key {dppk_id:#010x}, the message's CSB ID is {csb_id:#010x}"
+    )]
+    KeyParametersIdMismatch {
+        /// DPPK-ID in the protected payload.
+        dppk_id: u32,
+        /// HDR CSB ID.
+        csb_id: u32,
+    },
+    /// The I_MESSAGE has no SAKKE-to-self extension (General Extension type 6), so its
+    /// initiator cannot open it.
+    #[error("no SAKKE-to-self extension: the initiator cannot open this I_MESSAGE")]
+    NoSakkeToSelf,
     /// An identifier SAKKE cannot use (RFC 6508: an integer in [2, q-1]).
     #[error("identifier not usable by SAKKE: {0}")]
     SakkeIdentifier(#[source] SakkeError),

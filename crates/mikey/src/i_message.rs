@@ -5,12 +5,15 @@
 //! ```
 //!
 //! checked on a decoded [`Message`] so the responder works on a message of known shape.
-//! General Extension payloads (3GPP key parameters, SAKKE-to-self) may appear anywhere
-//! after T; CERT is not accepted because ECCSI forbids it (RFC 6509 2.2.1).
+//! General Extension payloads may appear anywhere after T (3GPP SAKKE-to-self and key
+//! parameters at most once each, a SAKKE-to-self checked as a SAKKE payload); CERT is not
+//! accepted because ECCSI forbids it (RFC 6509 2.2.1).
 
 use crate::error::{MikeyError, NextPayload, PayloadKind, Result};
+use crate::general_extension::{GeneralExtension, EXT_SAKKE_TO_SELF};
 use crate::hdr::DataType;
 use crate::idr::{IdRole, Idr};
+use crate::key_parameters::EXT_KEY_PARAMETERS;
 use crate::message::{Message, Payload};
 use crate::sakke_payload::SakkePayload;
 use crate::sign::{Sign, SignatureType};
@@ -33,6 +36,10 @@ pub struct IMessage<'m> {
     /// SIGN payload (ECCSI).
     pub sign: &'m Sign,
 }
+
+/// General Extension types an I_MESSAGE carries at most once, and whose contents are
+/// checked here: SAKKE-to-self and the 3GPP key parameters.
+const KNOWN_ONCE: [u8; 2] = [EXT_SAKKE_TO_SELF, EXT_KEY_PARAMETERS];
 
 /// Position in RFC 6509 order; `None` for payloads allowed anywhere.
 fn rank(kind: PayloadKind) -> Option<u8> {
@@ -58,6 +65,7 @@ impl<'m> IMessage<'m> {
         let mut rand = None;
         let mut sakke = None;
         let mut roles: Vec<IdRole> = Vec::new();
+        let mut extension_types: Vec<u8> = Vec::new();
         for payload in &message.payloads {
             let kind = payload.kind();
             // T comes first (replay handling reads it first); the rest in rank order.
@@ -78,6 +86,15 @@ impl<'m> IMessage<'m> {
                         return Err(MikeyError::DuplicateIdentity(idr.role));
                     }
                     roles.push(idr.role);
+                }
+                Payload::GeneralExtension(ext) if KNOWN_ONCE.contains(&ext.ext_type) => {
+                    if extension_types.contains(&ext.ext_type) {
+                        return Err(MikeyError::DuplicatePayload(kind));
+                    }
+                    extension_types.push(ext.ext_type);
+                    if let Some(self_sakke) = ext.to_sakke_payload() {
+                        self_sakke?;
+                    }
                 }
                 Payload::SecurityPolicy(_) | Payload::GeneralExtension(_) => {}
             }
@@ -111,6 +128,22 @@ impl<'m> IMessage<'m> {
             sakke,
             sign,
         })
+    }
+
+    /// The General Extension of this type, if present (types 6 and 7 occur at most once;
+    /// for others, the first).
+    pub fn extension(&self, ext_type: u8) -> Option<&'m GeneralExtension> {
+        self.message.payloads.iter().find_map(|p| match p {
+            Payload::GeneralExtension(ext) if ext.ext_type == ext_type => Some(ext),
+            _ => None,
+        })
+    }
+
+    /// The SAKKE-to-self payload (TS 33.180 E.5), if the message carries one.
+    pub fn sakke_to_self(&self) -> Result<Option<SakkePayload>> {
+        self.extension(EXT_SAKKE_TO_SELF)
+            .and_then(GeneralExtension::to_sakke_payload)
+            .transpose()
     }
 
     /// The IDR payload with this role, if present (there is at most one).

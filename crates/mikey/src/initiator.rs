@@ -9,6 +9,7 @@ use crate::general_extension::GeneralExtension;
 use crate::hdr::{CsIdMap, DataType, Hdr, PrfFunc};
 use crate::identifier::PartyId;
 use crate::idr::{IdRole, IdType, Idr};
+use crate::key_parameters::KeyParameters;
 use crate::keys::SessionKeys;
 use crate::message::{Message, Payload};
 use crate::rand_payload::RandPayload;
@@ -51,14 +52,21 @@ pub struct IMessageParams<'a> {
     pub ssv: Option<&'a Ssv>,
     /// SP payloads to include.
     pub security_policies: Vec<SecurityPolicy>,
-    /// General Extension payloads to include after the SAKKE payload.
+    /// Also encapsulate the SSV to the initiator itself, under its KMS's Z (3GPP
+    /// SAKKE-to-self, TS 33.180 E.5), so that it can open the message later.
+    pub sakke_to_self: Option<&'a KmsPublicKey>,
+    /// General Extension payloads to include after the SAKKE payload (and the
+    /// SAKKE-to-self extension).
     pub extensions: Vec<GeneralExtension>,
+    /// 3GPP key parameters, sealed under the SSV for the CSB ID, sent last before SIGN.
+    pub key_parameters: Option<KeyParameters>,
 }
 
 impl<'a> IMessageParams<'a> {
     /// Parameters with defaults: random CSB ID, empty CS ID map, PRF-HMAC-SHA-256 (as
     /// 3GPP MCX uses; choose [`PrfFunc::MikeyHmacSha1`] for peers that only implement
-    /// the RFC 3830 mandatory PRF), current time, fresh SSV, no KMS IDs, SP or extensions.
+    /// the RFC 3830 mandatory PRF), current time, fresh SSV, no KMS IDs, SP, extensions
+    /// or SAKKE-to-self.
     pub fn new(
         initiator: &'a PartyId,
         responder: &'a PartyId,
@@ -78,7 +86,9 @@ impl<'a> IMessageParams<'a> {
             time: None,
             ssv: None,
             security_policies: Vec::new(),
+            sakke_to_self: None,
             extensions: Vec::new(),
+            key_parameters: None,
         }
     }
 }
@@ -121,7 +131,8 @@ fn party_idrs(
 }
 
 /// Build and sign an I_MESSAGE:
-/// `HDR, T, RAND, IDRi, IDRr, [IDRkmsi], [IDRkmsr], {SP}, SAKKE, {GEXT}, SIGN`.
+/// `HDR, T, RAND, IDRi, IDRr, [IDRkmsi], [IDRkmsr], {SP}, SAKKE, [GEXT to self], {GEXT},
+/// [GEXT key parameters], SIGN`.
 ///
 /// The SSV is SAKKE-encapsulated to the responder's identifier (RFC 6509 3.2 form with
 /// the month of T for scheme 1, the UID for scheme 2). The ECCSI signature covers the
@@ -191,6 +202,18 @@ pub fn build_i_message(
         id_scheme: scheme,
         data: encapsulated.to_bytes().to_vec(),
     }));
+    if let Some(own_kms) = params.sakke_to_self {
+        let own_id = Identifier::new(params.initiator.identifier(time)?)
+            .map_err(MikeyError::SakkeIdentifier)?;
+        let own = sakke::encapsulate(&ssv, &own_id, own_kms).map_err(MikeyError::Encapsulation)?;
+        let payload = SakkePayload {
+            id_scheme: scheme,
+            data: own.to_bytes().to_vec(),
+        };
+        payloads.push(Payload::GeneralExtension(GeneralExtension::sakke_to_self(
+            &payload,
+        )?));
+    }
     payloads.extend(
         params
             .extensions
@@ -198,6 +221,12 @@ pub fn build_i_message(
             .cloned()
             .map(Payload::GeneralExtension),
     );
+    if let Some(key_parameters) = &params.key_parameters {
+        let mut iv = [0u8; 16];
+        rng.fill_bytes(&mut iv);
+        let sealed = key_parameters.seal(ssv.as_bytes(), csb_id, iv)?;
+        payloads.push(Payload::GeneralExtension(sealed));
+    }
 
     let message = Message {
         hdr: Hdr {

@@ -8,7 +8,8 @@
 //! * Identifiers: [`rfc6509_identifier`] (`"YYYY-MM\0uri\0"` from the T month), [`PartyId`].
 //! * 3GPP MCX (TS 33.180): [`mcx_uid`] (the F.2.1 UID), [`KeyPeriods`] (UserKeyPeriod /
 //!   UserKeyOffset), [`McxIdentity`] (URI + KMS, UID per key period, [`PartyId::Mcx`]),
-//!   [`KeyPurpose`] and the GUK-ID ([`guk_id`], [`gmk_id_from_guk_id`]).
+//!   [`KeyPurpose`] and the GUK-ID ([`guk_id`], [`gmk_id_from_guk_id`]), the key
+//!   parameters extension ([`KeyParameters`]) and SAKKE-to-self ([`open_own_i_message`]).
 //! * Replay protection: [`ReplayCache`], owned by the caller.
 //! * Initiator: [`build_i_message`]; responder: [`open_i_message`].
 //!
@@ -64,6 +65,7 @@ mod identifier;
 mod idr;
 mod initiator;
 mod key_id;
+mod key_parameters;
 mod key_period;
 mod keys;
 mod mcx;
@@ -86,13 +88,14 @@ pub use eccsi;
 pub use sakke;
 
 pub use error::{MikeyError, NextPayload, PayloadKind, Result};
-pub use general_extension::GeneralExtension;
+pub use general_extension::{GeneralExtension, EXT_SAKKE_TO_SELF};
 pub use hdr::{CsIdMap, DataType, GenericIdEntry, Hdr, PrfFunc, SrtpIdEntry, MIKEY_VERSION};
 pub use i_message::{IMessage, MIN_RAND_LEN};
 pub use identifier::{rfc6509_identifier, rfc6509_identifier_for_month, PartyId, UID_LEN};
 pub use idr::{IdRole, IdType, Idr};
 pub use initiator::{build_i_message, BuiltIMessage, IMessageParams};
 pub use key_id::{gmk_id_from_guk_id, guk_id, received_key_id, KeyPurpose};
+pub use key_parameters::{KeyParameters, KeyParametersForm, ParameterTime, EXT_KEY_PARAMETERS};
 pub use key_period::KeyPeriods;
 pub use keys::{
     derive_from_envelope, derive_from_tgk, envelope_label, tgk_label, EnvelopeKeyKind, KeyLengths,
@@ -104,8 +107,8 @@ pub use prf::prf;
 pub use rand_payload::RandPayload;
 pub use replay::{ReplayCache, ReplayKey};
 pub use responder::{
-    open_i_message, verify_i_message, OpenedIMessage, ResponderParams, VerifiedIMessage,
-    VerifyParams,
+    open_i_message, open_own_i_message, verify_i_message, OpenedIMessage, OwnParams,
+    ResponderParams, VerifiedIMessage, VerifyParams,
 };
 pub use sakke_payload::{IdScheme, SakkePayload, SAKKE_DATA_LEN, SAKKE_PARAMS_1};
 pub use security_policy::{PolicyParam, SecurityPolicy};

@@ -2,8 +2,10 @@
 //!
 //! Order of checks: strict parse and I_MESSAGE structure; identities (who it is for,
 //! who signed it); timestamp window; replay cache; ECCSI signature; SAKKE decapsulation
-//! with its TEST; only then is the message recorded in the replay cache and the SSV
-//! released. Any failure returns an error and no key.
+//! with its TEST; 3GPP key parameters, if sent, authenticated under the SSV; only then
+//! is the message recorded in the replay cache and the SSV released. Any failure
+//! returns an error and no key. The initiator opens its own message the same way, from
+//! the SAKKE-to-self extension ([`open_own_i_message`]).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -14,8 +16,9 @@ use crate::error::{MikeyError, PayloadKind, Result};
 use crate::i_message::IMessage;
 use crate::identifier::{PartyId, UID_LEN};
 use crate::idr::{IdRole, IdType, Idr};
+use crate::key_parameters::{KeyParameters, KeyParametersForm, EXT_KEY_PARAMETERS};
 use crate::keys::SessionKeys;
-use crate::message::Message;
+use crate::message::{Message, Payload};
 use crate::replay::{ReplayCache, ReplayKey};
 use crate::sakke_payload::IdScheme;
 use crate::timestamp::NtpTimestamp;
@@ -53,6 +56,9 @@ pub struct OpenedIMessage {
     pub ssv: Ssv,
     /// Key-derivation context (TGK, PRF, CSB ID, RAND) for TEK / salt derivation.
     pub keys: SessionKeys,
+    /// The 3GPP key parameters (General Extension type 7), authenticated, and the form
+    /// they came in; `None` when the message has none.
+    pub key_parameters: Option<(KeyParameters, KeyParametersForm)>,
 }
 
 /// Check, authenticate and decrypt an I_MESSAGE. `now` is the local clock (passed in
@@ -125,23 +131,14 @@ pub fn verify_i_message(
     }
     check_responder(&im, params.responder)?;
     let initiator = resolve_initiator(&im, scheme, params.expected_initiator)?;
-
-    check_window(im.time, now, params.max_skew)?;
-    let replay_key = ReplayKey::new(message.hdr.csb_id, im.time, im.rand);
-    cache.check(&replay_key)?;
-
-    // RFC 3830 5.2: the signature covers everything before the signature field. The
-    // parser guarantees SIGN is the last payload and nothing follows it.
-    let signed = bytes
-        .len()
-        .checked_sub(im.sign.signature.len())
-        .and_then(|end| bytes.get(..end))
-        .ok_or(MikeyError::MissingPayload(PayloadKind::Sign))?;
-    let signature = Signature::from_bytes(&im.sign.signature).map_err(MikeyError::BadSignature)?;
-    VerifyingKey::new(&initiator.identifier(im.time)?, *params.initiator_kpak)
-        .verify(signed, &signature)
-        .map_err(MikeyError::BadSignature)?;
-
+    let checks = SignedChecks {
+        bytes,
+        kpak: params.initiator_kpak,
+        max_skew: params.max_skew,
+        cache,
+        now,
+    };
+    let replay_key = checks.run(&im, &initiator)?;
     let responder_id = Identifier::new(params.responder.identifier(im.time)?)
         .map_err(MikeyError::SakkeIdentifier)?;
     let encapsulated =
@@ -158,14 +155,108 @@ pub fn verify_i_message(
     })
 }
 
+/// What the initiator of an I_MESSAGE needs to open it again, from the SAKKE-to-self
+/// extension (TS 33.180 E.5): its own identity and keys. Another device of the same
+/// user, or a GMS reading back what it sent, is in this position.
+#[derive(Debug)]
+pub struct OwnParams<'a> {
+    /// The initiator, as it signed the message: its IDRs must name it.
+    pub initiator: &'a PartyId,
+    /// Its SAKKE RSK for the message's key period.
+    pub rsk: &'a Rsk,
+    /// SAKKE public key Z of its KMS.
+    pub kms: &'a KmsPublicKey,
+    /// ECCSI KPAK of its KMS.
+    pub kpak: &'a Kpak,
+    /// Largest accepted difference between the T payload and the local clock.
+    pub max_skew: Duration,
+}
+
+/// Check, authenticate and decrypt an I_MESSAGE its own initiator sent, through its
+/// SAKKE-to-self extension: the same checks as [`open_i_message`], with the initiator in
+/// the responder's place. A message without the extension is [`MikeyError::NoSakkeToSelf`].
+pub fn open_own_i_message(
+    bytes: &[u8],
+    params: &OwnParams<'_>,
+    cache: &mut ReplayCache,
+    now: SystemTime,
+) -> Result<OpenedIMessage> {
+    let message = Message::parse(bytes)?;
+    let im = IMessage::new(&message)?;
+    let own = im.sakke_to_self()?.ok_or(MikeyError::NoSakkeToSelf)?;
+    let scheme = own.id_scheme;
+    if params.initiator.scheme() != scheme || im.sakke.id_scheme != scheme {
+        return Err(MikeyError::IdSchemeMismatch(scheme));
+    }
+    let initiator = resolve_initiator(&im, scheme, Some(params.initiator))?;
+    let checks = SignedChecks {
+        bytes,
+        kpak: params.kpak,
+        max_skew: params.max_skew,
+        cache,
+        now,
+    };
+    let replay_key = checks.run(&im, &initiator)?;
+    let own_id =
+        Identifier::new(initiator.identifier(im.time)?).map_err(MikeyError::SakkeIdentifier)?;
+    let encapsulated =
+        EncapsulatedData::from_bytes(&own.data).map_err(MikeyError::Decapsulation)?;
+    let (time, rand) = (im.time, im.rand.to_vec());
+    let ssv = sakke::decapsulate(&encapsulated, &own_id, params.kms, params.rsk)
+        .map_err(MikeyError::Decapsulation)?;
+    let verified = VerifiedIMessage {
+        message,
+        initiator,
+        time,
+        rand,
+        replay_key,
+        responder_id: own_id,
+        encapsulated,
+    };
+    verified.finish(ssv, cache)
+}
+
+/// The checks every way of opening makes once it knows who signed: timestamp window,
+/// replay cache (consulted only), ECCSI signature.
+struct SignedChecks<'a> {
+    bytes: &'a [u8],
+    kpak: &'a Kpak,
+    max_skew: Duration,
+    cache: &'a ReplayCache,
+    now: SystemTime,
+}
+
+impl SignedChecks<'_> {
+    fn run(&self, im: &IMessage<'_>, signer: &PartyId) -> Result<ReplayKey> {
+        check_window(im.time, self.now, self.max_skew)?;
+        let replay_key = ReplayKey::new(im.message.hdr.csb_id, im.time, im.rand);
+        self.cache.check(&replay_key)?;
+
+        // RFC 3830 5.2: the signature covers everything before the signature field. The
+        // parser guarantees SIGN is the last payload and nothing follows it.
+        let signed = self
+            .bytes
+            .len()
+            .checked_sub(im.sign.signature.len())
+            .and_then(|end| self.bytes.get(..end))
+            .ok_or(MikeyError::MissingPayload(PayloadKind::Sign))?;
+        let signature =
+            Signature::from_bytes(&im.sign.signature).map_err(MikeyError::BadSignature)?;
+        VerifyingKey::new(&signer.identifier(im.time)?, *self.kpak)
+            .verify(signed, &signature)
+            .map_err(MikeyError::BadSignature)?;
+        Ok(replay_key)
+    }
+}
+
 impl VerifiedIMessage {
     /// The SAKKE Encapsulated Data to decapsulate.
     pub fn encapsulated(&self) -> &EncapsulatedData {
         &self.encapsulated
     }
 
-    /// The responder's SAKKE identifier for the message's key period (the month of T):
-    /// the RSK used must be the one issued for it.
+    /// The recipient's SAKKE identifier for the message's key period (the month of T,
+    /// or the UID for it): the RSK used must be the one issued for it.
     pub fn responder_identifier(&self) -> &Identifier {
         &self.responder_id
     }
@@ -184,7 +275,20 @@ impl VerifiedIMessage {
     /// Records the message in the replay cache (refusing it if an identical one got
     /// there first) and releases the keys. `ssv` must come from a decapsulation whose
     /// TEST passed.
+    /// The 3GPP key parameters, if sent, are opened with the SSV first: parameters that
+    /// do not authenticate reject the message.
     pub fn finish(self, ssv: Ssv, cache: &mut ReplayCache) -> Result<OpenedIMessage> {
+        let csb_id = self.message.hdr.csb_id;
+        let key_parameters = self
+            .message
+            .payloads
+            .iter()
+            .find_map(|p| match p {
+                Payload::GeneralExtension(ext) if ext.ext_type == EXT_KEY_PARAMETERS => Some(ext),
+                _ => None,
+            })
+            .map(|ext| KeyParameters::open(ext, ssv.as_bytes(), csb_id))
+            .transpose()?;
         cache.insert(self.replay_key)?;
         let keys = SessionKeys::new(
             ssv.as_bytes(),
@@ -198,6 +302,7 @@ impl VerifiedIMessage {
             time: self.time,
             ssv,
             keys,
+            key_parameters,
         })
     }
 }

@@ -6,10 +6,11 @@ mod common;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use common::mcx_world::{McxUser, McxWorld};
 use common::streamwide;
 use mikey::eccsi::rand_core::OsRng;
-use mikey::eccsi::{Kpak, SigningKey};
-use mikey::sakke::{Identifier, KmsPublicKey, Rsk, Ssv};
+use mikey::eccsi::Kpak;
+use mikey::sakke::{KmsPublicKey, Rsk, Ssv};
 use mikey::{
     build_i_message, guk_id, open_i_message, received_key_id, IMessageParams, IdRole, KeyPeriods,
     KeyPurpose, McxIdentity, MikeyError, NtpTimestamp, PartyId, ReplayCache, ResponderParams,
@@ -168,67 +169,6 @@ fn streamwide_messages_for_another_user_or_kms_are_rejected() {
         open_streamwide(v, &short, None),
         Err(MikeyError::WrongResponder)
     ));
-}
-
-/// One KMS for SAKKE and ECCSI with 3GPP key periods.
-struct McxWorld {
-    sakke: mikey::sakke::Kms,
-    eccsi: mikey::eccsi::Kms,
-    periods: KeyPeriods,
-}
-
-struct McxUser {
-    id: PartyId,
-    rsk: Rsk,
-    signing_key: SigningKey,
-}
-
-impl McxWorld {
-    fn new() -> Self {
-        McxWorld {
-            sakke: mikey::sakke::Kms::generate(),
-            eccsi: mikey::eccsi::Kms::generate(&mut OsRng),
-            // 30-day periods counted from 100 s after 1900-01-01.
-            periods: KeyPeriods::new(2_592_000, 100).unwrap(),
-        }
-    }
-
-    /// Keys for `uri` for key period `period_no`.
-    fn user(&self, uri: &str, period_no: u64) -> McxUser {
-        let identity = McxIdentity::new(uri, "kms.example.org", self.periods);
-        let uid = identity.uid(period_no).unwrap();
-        let rsk = self
-            .sakke
-            .issue_rsk(&Identifier::new(uid.to_vec()).unwrap())
-            .unwrap();
-        let keys = self.eccsi.issue(&uid, &mut OsRng).unwrap();
-        let signing_key = SigningKey::new(&uid, keys.ssk, keys.pvt, self.eccsi.kpak()).unwrap();
-        McxUser {
-            id: PartyId::Mcx(identity),
-            rsk,
-            signing_key,
-        }
-    }
-
-    fn open(
-        &self,
-        bytes: &[u8],
-        me: &McxUser,
-        them: Option<&PartyId>,
-        now: SystemTime,
-    ) -> Result<mikey::OpenedIMessage, MikeyError> {
-        let z = self.sakke.public_key();
-        let kpak = self.eccsi.kpak();
-        let params = ResponderParams {
-            responder: &me.id,
-            expected_initiator: them,
-            rsk: &me.rsk,
-            responder_kms: &z,
-            initiator_kpak: &kpak,
-            max_skew: Duration::from_secs(300),
-        };
-        open_i_message(bytes, &params, &mut ReplayCache::new(4), now)
-    }
 }
 
 /// A period of the test KMS (1998-06 to 1998-07).

@@ -109,8 +109,9 @@ fn given_ssv_policies_and_extensions_are_carried() {
             value: vec![6],
         }],
     }];
+    // A type nobody assigned: carried and handed back byte for byte.
     params.extensions = vec![GeneralExtension {
-        ext_type: 7,
+        ext_type: 0xfe,
         data: vec![1, 2, 3],
     }];
     let built = build_i_message(&params, &mut OsRng).unwrap();
