@@ -8,6 +8,7 @@ use sakke::SakkeError;
 use thiserror::Error;
 
 use crate::idr::IdRole;
+use crate::key_id::KeyPurpose;
 use crate::sakke_payload::IdScheme;
 
 /// MIKEY payload kinds, by their RFC 3830 / RFC 6043 / RFC 6509 "next payload" value
@@ -343,6 +344,14 @@ pub enum MikeyError {
         dppk_id: u32,
         /// HDR CSB ID.
         csb_id: u32,
+    },
+    /// The key parameters give another key type than the purpose the CSB ID tags.
+    #[error("3GPP key parameters describe a {key_type} but the key ID tags a {tagged}")]
+    KeyParametersPurposeMismatch {
+        /// Key type in the parameters.
+        key_type: KeyPurpose,
+        /// Purpose tagged in the CSB ID.
+        tagged: KeyPurpose,
     },
     /// The I_MESSAGE has no SAKKE-to-self extension (General Extension type 6), so its
     /// initiator cannot open it.

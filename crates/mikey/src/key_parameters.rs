@@ -194,7 +194,8 @@ impl KeyParameters {
 
     /// Reads a type 7 extension of a message whose CSB ID is `csb_id` and which carried
     /// `key`. A protected payload must name that CSB ID as its DPPK-ID and authenticate
-    /// under the key; anything else is an error, never parameters.
+    /// under the key, and the key type must be the purpose the CSB ID tags; anything
+    /// else is an error, never parameters.
     pub fn open(
         ext: &GeneralExtension,
         key: &[u8],
@@ -207,12 +208,30 @@ impl KeyParameters {
                 value: ext.ext_type.into(),
             });
         }
-        match ext.data.first() {
+        let (params, form) = match ext.data.first() {
+            Some(1..=3) => (
+                KeyParameters::decode_plain(&ext.data, true)?,
+                KeyParametersForm::Legacy,
+            ),
+            _ => (
+                KeyParameters::open_protected(&ext.data, key, csb_id)?,
+                KeyParametersForm::Protected,
+            ),
+        };
+        // The key ID (or GUK-ID) in the CSB ID tags the same purpose.
+        let tagged = KeyPurpose::of(csb_id)?;
+        if tagged != params.key_type {
+            return Err(MikeyError::KeyParametersPurposeMismatch {
+                key_type: params.key_type,
+                tagged,
+            });
+        }
+        Ok((params, form))
+    }
+
+    fn open_protected(data: &[u8], key: &[u8], csb_id: u32) -> Result<KeyParameters> {
+        match data.first() {
             Some(&PROTECTED_PAYLOAD) => {}
-            Some(1..=3) => {
-                let params = KeyParameters::decode_plain(&ext.data, true)?;
-                return Ok((params, KeyParametersForm::Legacy));
-            }
             Some(&other) => {
                 return Err(MikeyError::BadValue {
                     payload: P,
@@ -227,7 +246,7 @@ impl KeyParameters {
                 })
             }
         }
-        let mut r = Reader::new(&ext.data);
+        let mut r = Reader::new(data);
         let head = r.bytes(HEAD_LEN, P, "protected payload header")?;
         if head[HEAD_LEN - 1] != AES_128_GCM {
             return Err(MikeyError::BadValue {
@@ -269,8 +288,7 @@ impl KeyParameters {
                 )
                 .map_err(|_| MikeyError::KeyParametersTag)?,
         );
-        let params = KeyParameters::decode_plain(&plain, false)?;
-        Ok((params, KeyParametersForm::Protected))
+        KeyParameters::decode_plain(&plain, false)
     }
 }
 
@@ -299,9 +317,19 @@ mod tests {
             let purpose = KeyPurpose::from_tag(tag).unwrap();
             let mut params = KeyParameters::new(purpose);
             params.text = b"incident 42".to_vec();
-            let ext = params.seal(&KEY, 0x1234_5678, [9; 16]).unwrap();
-            let (got, form) = KeyParameters::open(&ext, &KEY, 0x1234_5678).unwrap();
-            assert_eq!((got, form), (params, KeyParametersForm::Protected));
+            let csb_id = purpose.key_id(0x0234_5678);
+            let ext = params.seal(&KEY, csb_id, [9; 16]).unwrap();
+            let (got, form) = KeyParameters::open(&ext, &KEY, csb_id).unwrap();
+            assert_eq!((&got, form), (&params, KeyParametersForm::Protected));
+            // Parameters for a key whose ID tags another purpose.
+            let other = KeyPurpose::from_tag((tag + 1) % 7)
+                .unwrap()
+                .key_id(0x0234_5678);
+            let ext = params.seal(&KEY, other, [9; 16]).unwrap();
+            assert!(matches!(
+                KeyParameters::open(&ext, &KEY, other),
+                Err(MikeyError::KeyParametersPurposeMismatch { key_type, .. }) if key_type == purpose
+            ));
         }
     }
 
