@@ -395,12 +395,30 @@ pub fn parse_public_file(bytes: &[u8], path: &Path) -> Result<KmsPublic> {
 /// could read the file. Checked as a point only; [`sakke::ReceiverKey::new`] ties it to
 /// an identifier and a KMS.
 pub fn load_rsk_hex_file(path: &Path) -> Result<Rsk> {
+    let rsk_bytes = load_secret_hex_file(path, "UserDecryptKey", sakke::POINT_BYTES)?;
+    Rsk::from_bytes(&rsk_bytes).map_err(|e| field_err(path, "UserDecryptKey", e))
+}
+
+/// Reads an ECCSI SSK written as hex digits (a 3GPP UserSigningKeySSK), refused when
+/// other users could read the file. [`eccsi::SigningKey::new`] checks it against the
+/// PVT, the identifier and the KPAK.
+pub fn load_ssk_hex_file(path: &Path) -> Result<Ssk> {
+    let ssk_bytes = load_secret_hex_file(path, "UserSigningKeySSK", eccsi::SCALAR_LEN)?;
+    Ssk::from_bytes(&ssk_bytes).map_err(|e| field_err(path, "UserSigningKeySSK", e))
+}
+
+/// Reads `len` bytes written as hex digits (whitespace around them ignored) from a file
+/// only its owner can read; `field` names them in errors.
+pub fn load_secret_hex_file(
+    path: &Path,
+    field: &'static str,
+    len: usize,
+) -> Result<Zeroizing<Vec<u8>>> {
     let bytes = read_key_file(path, Holds::Secrets, "")?;
     let text = std::str::from_utf8(&bytes)
-        .map_err(|e| field_err(path, "UserDecryptKey", e))?
+        .map_err(|e| field_err(path, field, e))?
         .trim_ascii();
-    let rsk_bytes = decode_hex(path, "UserDecryptKey", text, sakke::POINT_BYTES)?;
-    Rsk::from_bytes(&rsk_bytes).map_err(|e| field_err(path, "UserDecryptKey", e))
+    decode_hex(path, field, text, len)
 }
 
 /// Reads a user key file. Structure only: call [`UserKeys::validate`] before use.

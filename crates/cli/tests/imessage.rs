@@ -295,12 +295,24 @@ mod three_gpp {
     }
 
     fn rsk_file(s: &Scratch, uri: &str) -> String {
+        secret_file(s, uri, "UserDecryptKey")
+    }
+
+    /// A 0600 file with one of the user's provisioned secrets, as hex.
+    fn secret_file(s: &Scratch, uri: &str, name: &str) -> String {
         use std::os::unix::fs::PermissionsExt;
         let at = line_of(&format!("UserUri           : {uri}"));
-        let path = s.path(&format!("{}.hex", uri.replace([':', '@'], "_")));
-        std::fs::write(&path, format!("{}\n", field(at, "UserDecryptKey"))).unwrap();
+        let path = s.path(&format!("{}-{name}.hex", uri.replace([':', '@'], "_")));
+        std::fs::write(&path, format!("{}\n", field(at, name))).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         path.to_str().unwrap().to_string()
+    }
+
+    fn pvt(uri: &str) -> String {
+        field(
+            line_of(&format!("UserUri           : {uri}")),
+            "UserPubTokenPVT",
+        )
     }
 
     fn open_args<'a>(public: &'a str, to: &'a str, rsk: &'a str) -> Vec<&'a str> {
@@ -451,5 +463,212 @@ mod three_gpp {
         std::fs::set_permissions(&alice_rsk, std::fs::Permissions::from_mode(0o644)).unwrap();
         let err = run(&m.responder, &alice_rsk, &[]);
         assert!(err.contains("alice"), "{err}");
+    }
+
+    const GMS: &str = "gms@streamwide.com";
+    const ALICE_SW: &str = "sip:alice@streamwide.com";
+    const AT_SW: &str = "2025-10-02T23:47:30Z";
+
+    /// `sakke --json imessage create --scheme 3gpp` from `from` (Streamwide keys) to `to`.
+    fn create_3gpp(s: &Scratch, public: &str, from: &str, to: &str, extra: &[&str]) -> String {
+        let ssk = secret_file(s, from, "UserSigningKeySSK");
+        let pvt = pvt(from);
+        let mut args = vec![
+            "--json",
+            "imessage",
+            "create",
+            "--scheme",
+            "3gpp",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--ssk",
+            &ssk,
+            "--pvt",
+            &pvt,
+            "--kms-public",
+            public,
+            "--key-period",
+            "16777215",
+            "--at",
+            AT_SW,
+        ];
+        args.extend_from_slice(extra);
+        let out = sakke_ok(&args);
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    #[test]
+    fn create_opens_for_the_responder_and_for_the_initiator_through_sakke_to_self() {
+        let s = Scratch::new("imessage-3gpp-create");
+        let public = setup(&s);
+        let gmk = s.path("gmk.hex");
+        std::fs::write(&gmk, "07d1a1677ac36d8e816204846 89b3c2d\n".replace(' ', "")).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&gmk, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let gmk = gmk.to_str().unwrap();
+        let created: serde_json::Value = serde_json::from_str(&create_3gpp(
+            &s,
+            &public,
+            GMS,
+            ALICE_SW,
+            &[
+                "--purpose",
+                "gmk",
+                "--key-id",
+                "0df9bc39",
+                "--key",
+                gmk,
+                "--to-self",
+            ],
+        ))
+        .unwrap();
+        assert_eq!(created["purpose"], "GMK");
+        assert_eq!(created["key_period_no"], 236);
+        assert_eq!(created["to_self"], true);
+        // The same GMK to the same member travels under the same GUK-ID as Test 1.
+        assert_eq!(created["csb_id"], 0x06a1_2aea);
+        assert_eq!(created["tgk"], "07d1a1677ac36d8e81620484689b3c2d");
+        let message = created["i_message"].as_str().unwrap();
+
+        // Alice opens it: the key, its ID and its authenticated parameters.
+        let rsk = rsk_file(&s, ALICE_SW);
+        let mut args = open_args(&public, ALICE_SW, &rsk);
+        args.extend(["--from", GMS, message]);
+        let got = stdout_json(&sakke_ok(&args));
+        assert_eq!(got["tgk"], created["tgk"]);
+        assert_eq!(got["tek"], created["tek"]);
+        assert_eq!(got["key_id"], "0df9bc39");
+        let params = &got["key_parameters"];
+        assert_eq!(params["key_type"], "GMK");
+        assert_eq!(params["form"], "protected");
+        assert_eq!(params["in_force"], true);
+        assert_eq!(params["group_ids"], "00");
+
+        // The GMS opens its own message from the copy to self.
+        let gms_rsk = rsk_file(&s, GMS);
+        let mut args = open_args(&public, ALICE_SW, &gms_rsk);
+        args.retain(|a| *a != "--to" && *a != ALICE_SW);
+        args.extend(["--own", "--from", GMS, message]);
+        let mine = stdout_json(&sakke_ok(&args));
+        assert_eq!(mine["own"], true);
+        assert_eq!(mine["tgk"], created["tgk"]);
+        assert_eq!(mine["to"], serde_json::Value::Null);
+        assert_eq!(mine["to_uid"], got["to_uid"]);
+        // Without the member's URI only the GUK-ID is known; with it, the GMK-ID.
+        assert_eq!(mine["key_id"], "06a12aea");
+        args.splice(args.len() - 1..args.len() - 1, ["--to", ALICE_SW]);
+        let mine = stdout_json(&sakke_ok(&args));
+        assert_eq!(mine["key_id"], "0df9bc39");
+
+        // Alice cannot open it as her own, nor the GMS without the copy to self.
+        let mut args = open_args(&public, ALICE_SW, &rsk);
+        args.retain(|a| *a != "--to" && *a != ALICE_SW);
+        args.extend(["--own", "--from", ALICE_SW, message]);
+        let err = sakke_err(&args);
+        assert!(err.contains("unexpected initiator"), "{err}");
+        let plain: serde_json::Value =
+            serde_json::from_str(&create_3gpp(&s, &public, GMS, ALICE_SW, &[])).unwrap();
+        let mut args = open_args(&public, ALICE_SW, &gms_rsk);
+        args.retain(|a| *a != "--to" && *a != ALICE_SW);
+        args.extend(["--own", "--from", GMS, plain["i_message"].as_str().unwrap()]);
+        let err = sakke_err(&args);
+        assert!(err.contains("no SAKKE-to-self"), "{err}");
+    }
+
+    #[test]
+    fn create_carries_each_purpose() {
+        let s = Scratch::new("imessage-3gpp-purposes");
+        let public = setup(&s);
+        let rsk = rsk_file(&s, ALICE_SW);
+        for (purpose, name) in [
+            ("pck", "PCK"),
+            ("csk", "CSK"),
+            ("spk", "SPK"),
+            ("musik", "MuSiK"),
+        ] {
+            let created: serde_json::Value = serde_json::from_str(&create_3gpp(
+                &s,
+                &public,
+                GMS,
+                ALICE_SW,
+                &["--purpose", purpose],
+            ))
+            .unwrap();
+            let mut args = open_args(&public, ALICE_SW, &rsk);
+            args.push(created["i_message"].as_str().unwrap());
+            let got = stdout_json(&sakke_ok(&args));
+            assert_eq!(got["purpose"], name);
+            assert_eq!(got["key_parameters"]["key_type"], name);
+            assert_eq!(got["key_id"], created["key_id"]);
+            assert_eq!(got["tgk"], created["tgk"]);
+        }
+    }
+
+    #[test]
+    fn create_refuses_wrong_keys_and_misplaced_options() {
+        let s = Scratch::new("imessage-3gpp-create-reject");
+        let public = setup(&s);
+        let ssk = secret_file(&s, GMS, "UserSigningKeySSK");
+        let base = |from: &str| -> Vec<String> {
+            [
+                "imessage",
+                "create",
+                "--scheme",
+                "3gpp",
+                "--from",
+                from,
+                "--to",
+                ALICE_SW,
+                "--ssk",
+                &ssk,
+                "--pvt",
+                &pvt(GMS),
+                "--kms-public",
+                &public,
+                "--key-period",
+                "16777215",
+                "--at",
+                AT_SW,
+            ]
+            .map(String::from)
+            .to_vec()
+        };
+        let run = |args: Vec<String>| {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            sakke_err(&args)
+        };
+        // The GMS's keys under alice's name, or for another key period grid.
+        let err = run(base(ALICE_SW));
+        assert!(err.contains("are not the signing keys of"), "{err}");
+        let mut offset = base(GMS);
+        offset.extend(["--key-offset".into(), "100".into()]);
+        assert!(run(offset).contains("are not the signing keys of"));
+        // A key ID whose tag is another purpose; a CSB ID chosen by hand.
+        let mut id = base(GMS);
+        id.extend([
+            "--purpose".into(),
+            "gmk".into(),
+            "--key-id".into(),
+            "1df9bc39".into(),
+        ]);
+        assert!(run(id).contains("is not tagged GMK"));
+        let mut csb = base(GMS);
+        csb.extend(["--csb-id".into(), "5".into()]);
+        assert!(run(csb).contains("--key-id instead"));
+        // 3GPP options on an RFC 6509 message.
+        let err = sakke_err(&[
+            "imessage",
+            "create",
+            "--store",
+            "ks",
+            "--from",
+            "tel:+1",
+            "--to",
+            "tel:+2",
+            "--to-self",
+        ]);
+        assert!(err.contains("need --scheme 3gpp"), "{err}");
     }
 }

@@ -1,5 +1,6 @@
 //! `sakke imessage`: create and open RFC 6509 I_MESSAGEs with keys from a key store, and
-//! open 3GPP MCX (TS 33.180) ones from the responder's URI, RSK and KMS key periods.
+//! 3GPP MCX (TS 33.180) ones from the users' URIs, their KMS-provisioned keys and the
+//! KMS's key periods.
 
 use std::fs;
 use std::io::{self, Read, Write};
@@ -13,9 +14,10 @@ use clap::{Args, Subcommand, ValueEnum};
 use eccsi::rand_core::OsRng;
 use mikey::sakke::{Identifier, ReceiverKey};
 use mikey::{
-    build_i_message, open_i_message, received_key_id, IMessage, IMessageParams, IdScheme,
-    KeyLengths, KeyPeriods, KeyPurpose, McxIdentity, Message, MikeyError, NtpTimestamp,
-    OpenedIMessage, PartyId, PrfFunc, ReplayCache, ResponderParams, SessionKeys,
+    build_i_message, open_i_message, open_own_i_message, received_key_id, IMessage, IMessageParams,
+    IdRole, IdScheme, KeyLengths, KeyPeriods, KeyPurpose, McxIdentity, Message, MikeyError,
+    NtpTimestamp, OpenedIMessage, OwnParams, PartyId, PrfFunc, ReplayCache, ResponderParams,
+    SessionKeys,
 };
 use serde::Serialize;
 use thiserror::Error;
@@ -30,6 +32,11 @@ use crate::secret_buf::to_json_pretty;
 use crate::secret_hex;
 use crate::time::UtcTime;
 
+mod create_3gpp;
+mod key_parameters;
+
+use key_parameters::KeyParametersReport;
+
 /// How the Streamwide and 3GPP MCX tools print an I_MESSAGE: "mikey " + base64.
 const MIKEY_PREFIX: &str = "mikey ";
 
@@ -41,7 +48,13 @@ pub enum ImessageCommand {
     #[command(after_help = "Example:\n  \
         sakke imessage create --store ks --from tel:+447700900123 --to tel:+447700900456 \\\n      \
         --at 2026-11-20T10:00:00Z > msg.txt\n\n\
-        Without --at the message is dated now and uses the keys of this month's period.")]
+        Without --at the message is dated now and uses the keys of this month's period.\n\n  \
+        sakke imessage create --scheme 3gpp --from sip:gms@example.org --to sip:alice@example.org \\\n      \
+        --ssk gms-ssk.hex --pvt 04... --kms-public kms-public.json --key-period 2592000 \\\n      \
+        --purpose gmk --key gmk.hex --to-self\n\n\
+        In 3GPP mode the UIDs come from the URIs, the KMS URI and the key period of --at;\n\
+        the key's ID (a GMK's GUK-ID for --to) is the CSB ID, and its key parameters are\n\
+        sealed under it.")]
     Create(CreateArgs),
     /// Check, verify and decrypt an I_MESSAGE: structure, identities, timestamp window,
     /// ECCSI signature, SAKKE decapsulation and TEST. Prints the TGK, TEK and salt; for a
@@ -75,8 +88,12 @@ pub struct CreateArgs {
     #[arg(long, value_name = "DIR", conflicts_with_all = ["kms_public", "user"])]
     store: Option<PathBuf>,
 
+    /// Identifiers: RFC 6509 (ID scheme 1), or 3GPP MCX UIDs (ID scheme 2).
+    #[arg(long, value_enum, default_value_t = Scheme::Rfc6509)]
+    scheme: Scheme,
+
     /// KMS public key file (kms-public.json) of the initiator's KMS.
-    #[arg(long, value_name = "FILE", requires = "user")]
+    #[arg(long, value_name = "FILE")]
     kms_public: Option<PathBuf>,
 
     /// The initiator's key file, as written by `sakke kms issue`.
@@ -123,6 +140,60 @@ pub struct CreateArgs {
     /// Replace an existing --raw FILE (never a key file or an input).
     #[arg(long, requires = "raw")]
     force: bool,
+
+    /// 3GPP: the initiator's ECCSI SSK (UserSigningKeySSK) for the message's key period,
+    /// as hex digits in a file only its owner can read.
+    #[arg(long, value_name = "FILE")]
+    ssk: Option<PathBuf>,
+
+    /// 3GPP: the initiator's PVT (UserPubTokenPVT), hex.
+    #[arg(long, value_name = "HEX")]
+    pvt: Option<String>,
+
+    /// 3GPP: the KMS URI hashed into the UIDs (default: the kms_uri of --kms-public).
+    #[arg(long, value_name = "URI")]
+    kms_uri: Option<Uri>,
+
+    /// 3GPP: the KMS's key period length in seconds (UserKeyPeriod).
+    #[arg(long, value_name = "SECONDS")]
+    key_period: Option<u64>,
+
+    /// 3GPP: the start of the KMS's key period grid, in seconds after 1900-01-01
+    /// (UserKeyOffset; default 0).
+    #[arg(long, value_name = "SECONDS")]
+    key_offset: Option<u64>,
+
+    /// 3GPP: what the key is for.
+    #[arg(long, value_enum, default_value_t = create_3gpp::Purpose::Pck)]
+    purpose: create_3gpp::Purpose,
+
+    /// 3GPP: the key's 32-bit ID in hex, its top 4 bits the purpose tag (default: random).
+    #[arg(long, value_name = "HEX", value_parser = parse_key_id)]
+    key_id: Option<u32>,
+
+    /// 3GPP: the key to send, 16 bytes as hex digits in a file only its owner can read
+    /// (a GMK goes to every member alike; default: a fresh key).
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
+
+    /// 3GPP: also encapsulate the key to the initiator itself (SAKKE-to-self), so that
+    /// it can open the message later (`imessage open --own`).
+    #[arg(long)]
+    to_self: bool,
+}
+
+fn parse_key_id(text: &str) -> Result<u32, String> {
+    let digits = text.strip_prefix("0x").unwrap_or(text);
+    u32::from_str_radix(digits, 16).map_err(|e| format!("not a 32-bit hex key ID: {e}"))
+}
+
+impl Prf {
+    fn func(self) -> PrfFunc {
+        match self {
+            Prf::HmacSha256 => PrfFunc::HmacSha256,
+            Prf::HmacSha1 => PrfFunc::MikeyHmacSha1,
+        }
+    }
 }
 
 /// Which identifiers a message uses.
@@ -215,6 +286,11 @@ pub struct OpenArgs {
     /// Crypto session ID the printed TEK and salt are derived for.
     #[arg(long, value_name = "N", default_value_t = 0)]
     cs_id: u8,
+
+    /// 3GPP: open a message you sent, from its SAKKE-to-self copy: --from is you and
+    /// --rsk your RSK; --to (optional) names the responder, to recover a GMK's ID.
+    #[arg(long, requires = "from")]
+    own: bool,
 }
 
 /// Why a message could not even be read.
@@ -305,7 +381,48 @@ fn initiator_keys(args: &CreateArgs, period: KeyPeriod) -> Result<(UserKeys, Kms
     Ok((keys, public, user.clone()))
 }
 
+/// The --raw file, checked before the message is built (not after): never one of the
+/// `inputs`, and replaced only with --force.
+fn raw_output(args: &CreateArgs, inputs: &[&Path]) -> Result<Option<OutputFile>> {
+    let Some(raw) = &args.raw else {
+        return Ok(None);
+    };
+    let rules = OutputRules {
+        force: args.force,
+        inputs,
+        ..OutputRules::default()
+    };
+    Ok(Some(OutputFile::create(raw, &rules)?))
+}
+
+/// Writes the message to the --raw file, if any; returns its "mikey <base64>" form.
+fn write_raw(raw_file: Option<OutputFile>, bytes: &[u8]) -> Result<String> {
+    if let Some(mut file) = raw_file {
+        let target = file.target().display().to_string();
+        file.write_all(bytes)
+            .with_context(|| format!("writing {target}"))?;
+        file.finish()?;
+    }
+    Ok(format!("{MIKEY_PREFIX}{}", STANDARD.encode(bytes)))
+}
+
 fn create(args: &CreateArgs, json: bool) -> Result<()> {
+    match args.scheme {
+        Scheme::ThreeGpp => create_3gpp::create_3gpp(args, json),
+        Scheme::Rfc6509 => create_rfc6509(args, json),
+        Scheme::Auto => bail!("--scheme for a new message is rfc6509 or 3gpp"),
+    }
+}
+
+fn create_rfc6509(args: &CreateArgs, json: bool) -> Result<()> {
+    let given_3gpp = [
+        args.ssk.is_some(),
+        args.pvt.is_some(),
+        args.key_period.is_some(),
+    ];
+    if given_3gpp.contains(&true) || args.to_self || args.key_id.is_some() || args.key.is_some() {
+        bail!("--ssk, --pvt, --key-period, --key-id, --key and --to-self need --scheme 3gpp");
+    }
     // The key period is the month of T: pick T, then check the period agrees.
     let file_period = match (&args.user, args.period) {
         (Some(user), None) if args.store.is_none() => Some(load_user_file(user)?.period),
@@ -323,21 +440,10 @@ fn create(args: &CreateArgs, json: bool) -> Result<()> {
         );
     }
     let (keys, public, path) = initiator_keys(args, period)?;
-    // Check where --raw goes before the message is built, not after.
-    let raw_file = match &args.raw {
-        Some(raw) => {
-            let mut inputs: Vec<&Path> = vec![&path];
-            inputs.extend(args.kms_public.as_deref());
-            inputs.extend(args.responder_kms_public.as_deref());
-            let rules = OutputRules {
-                force: args.force,
-                inputs: &inputs,
-                ..OutputRules::default()
-            };
-            Some(OutputFile::create(raw, &rules)?)
-        }
-        None => None,
-    };
+    let mut inputs: Vec<&Path> = vec![&path];
+    inputs.extend(args.kms_public.as_deref());
+    inputs.extend(args.responder_kms_public.as_deref());
+    let raw_file = raw_output(args, &inputs)?;
     let (_, signer) = keys.validate(&public, &path)?;
     let responder_kms = match &args.responder_kms_public {
         Some(file) => load_public_file(file)?,
@@ -349,21 +455,12 @@ fn create(args: &CreateArgs, json: bool) -> Result<()> {
     let mut params = IMessageParams::new(&initiator, &responder, &signer, &responder_kms.z);
     params.time = Some(ntp(at)?);
     params.csb_id = args.csb_id;
-    params.prf = match args.prf {
-        Prf::HmacSha256 => PrfFunc::HmacSha256,
-        Prf::HmacSha1 => PrfFunc::MikeyHmacSha1,
-    };
+    params.prf = args.prf.func();
     params.kms_initiator_uri = Some(public.kms_uri.as_str());
     params.kms_responder_uri = Some(responder_kms.kms_uri.as_str());
     let built = build_i_message(&params, &mut OsRng).context("building the I_MESSAGE")?;
 
-    if let Some(mut file) = raw_file {
-        let target = file.target().display().to_string();
-        file.write_all(&built.bytes)
-            .with_context(|| format!("writing {target}"))?;
-        file.finish()?;
-    }
-    let text = format!("{MIKEY_PREFIX}{}", STANDARD.encode(&built.bytes));
+    let text = write_raw(raw_file, &built.bytes)?;
 
     #[derive(Serialize)]
     struct Report {
@@ -562,12 +659,14 @@ fn print_keys(derived: &DerivedKeys) {
 }
 
 fn open_3gpp(args: &OpenArgs, bytes: &[u8], time: NtpTimestamp, json: bool) -> Result<()> {
-    const NEEDS: &str = "a 3GPP message (SAKKE ID scheme 2) is opened with --to URI, \
-        --rsk FILE and --key-period SECONDS (and --key-offset if not 0)";
+    const NEEDS: &str = "a 3GPP message (SAKKE ID scheme 2) is opened with --to URI \
+        (--from URI with --own), --rsk FILE and --key-period SECONDS (and --key-offset if \
+        not 0)";
     if args.user.is_some() {
         bail!("{NEEDS}, not --user (an RFC 6509 key file)");
     }
-    let (Some(to), Some(rsk_file), Some(length)) = (&args.to, &args.rsk, args.key_period) else {
+    let me_uri = if args.own { &args.from } else { &args.to };
+    let (Some(me_uri), Some(rsk_file), Some(length)) = (me_uri, &args.rsk, args.key_period) else {
         bail!("{NEEDS}");
     };
     let periods = KeyPeriods::new(length, args.key_offset.unwrap_or(0))
@@ -575,7 +674,7 @@ fn open_3gpp(args: &OpenArgs, bytes: &[u8], time: NtpTimestamp, json: bool) -> R
     let responder_kms = load_public_file(&args.kms_public)?;
     let initiator_kms = initiator_kms(args, &responder_kms)?;
     let kms_uri = args.kms_uri.as_ref().unwrap_or(&responder_kms.kms_uri);
-    let me = McxIdentity::new(to.as_str(), kms_uri.as_str(), periods);
+    let me = McxIdentity::new(me_uri.as_str(), kms_uri.as_str(), periods);
     let period_no = me.period_number(time).with_context(|| {
         format!(
             "the message is dated {}, before the KMS's first key period",
@@ -590,7 +689,7 @@ fn open_3gpp(args: &OpenArgs, bytes: &[u8], time: NtpTimestamp, json: bool) -> R
     let sakke_id = Identifier::new(uid.to_vec()).context("the UID is not a SAKKE identifier")?;
     ReceiverKey::new(&sakke_id, &responder_kms.z, rsk.clone()).with_context(|| {
         format!(
-            "{} is not the RSK of {to} at {kms_uri} for key period {period_no} \
+            "{} is not the RSK of {me_uri} at {kms_uri} for key period {period_no} \
              ({length} s periods from offset {}) under the KMS of {}",
             rsk_file.display(),
             periods.offset(),
@@ -613,16 +712,36 @@ fn open_3gpp(args: &OpenArgs, bytes: &[u8], time: NtpTimestamp, json: bool) -> R
             periods,
         ))
     });
-    let responder = PartyId::Mcx(me);
-    let params = ResponderParams {
-        responder: &responder,
-        expected_initiator: expected.as_ref(),
-        rsk: &rsk,
-        responder_kms: &responder_kms.z,
-        initiator_kpak: &initiator_kms.kpak,
-        max_skew: Duration::from_secs(args.max_skew),
+    let me = PartyId::Mcx(me);
+    let opened = if args.own {
+        let params = OwnParams {
+            initiator: &me,
+            rsk: &rsk,
+            kms: &responder_kms.z,
+            kpak: &responder_kms.kpak,
+            max_skew: Duration::from_secs(args.max_skew),
+        };
+        open_own_i_message(bytes, &params, &mut ReplayCache::new(1), local_now(args)?)
+            .context("the I_MESSAGE was rejected")?
+    } else {
+        let params = ResponderParams {
+            responder: &me,
+            expected_initiator: expected.as_ref(),
+            rsk: &rsk,
+            responder_kms: &responder_kms.z,
+            initiator_kpak: &initiator_kms.kpak,
+            max_skew: Duration::from_secs(args.max_skew),
+        };
+        open_with(args, bytes, &params)?
     };
-    let opened = open_with(args, bytes, &params)?;
+    // Opening your own message, the responder is known by its UID (and --to, if given).
+    let (to, to_uid) = if args.own {
+        let im = IMessage::new(&opened.message)?;
+        let sent = im.idr(IdRole::ResponderUid).map(|i| hex::encode(&i.data));
+        (args.to.as_ref().map(Uri::to_string), sent)
+    } else {
+        (Some(me_uri.to_string()), Some(hex::encode(uid)))
+    };
 
     // With identity hiding and no --from, the signer is known by its UID alone.
     let from = opened.initiator.uri().map(str::to_string);
@@ -630,46 +749,59 @@ fn open_3gpp(args: &OpenArgs, bytes: &[u8], time: NtpTimestamp, json: bool) -> R
     let csb_id = opened.message.hdr.csb_id;
     // A purpose tag TS 33.180 does not assign does not make the message invalid: the
     // key is reported under its CSB ID.
-    let (purpose, key_id) = match received_key_id(csb_id, opened.ssv.as_bytes(), to.as_str()) {
+    // A GMK's ID is recovered from its GUK-ID with the receiver's URI, when known.
+    let receiver = to.as_deref().unwrap_or_default();
+    let (purpose, key_id) = match received_key_id(csb_id, opened.ssv.as_bytes(), receiver) {
         Ok((purpose, id)) => (purpose.name().to_string(), id),
         Err(MikeyError::UnknownKeyPurpose(tag)) => (format!("unknown (tag {tag})"), csb_id),
         Err(e) => return Err(e).context("reading the key ID"),
     };
     let gmk = KeyPurpose::of(csb_id).is_ok_and(|p| p == KeyPurpose::Gmk);
+    let key_id = if gmk && to.is_none() { csb_id } else { key_id };
+    let parameters = opened.key_parameters.as_ref().map(KeyParametersReport::new);
     let derived = derived(&opened.keys, args.cs_id);
     let sent = UtcTime::from_unix(time.unix_seconds());
 
     #[derive(Serialize)]
     struct Report<'a> {
         scheme: &'static str,
+        own: bool,
         from: Option<&'a str>,
         from_uid: Option<&'a str>,
-        to: String,
-        to_uid: String,
+        to: Option<&'a str>,
+        to_uid: Option<&'a str>,
         kms_uri: String,
         key_period_no: u64,
         time: String,
         purpose: &'a str,
         key_id: String,
+        key_parameters: Option<&'a KeyParametersReport>,
         #[serde(flatten)]
         keys: &'a DerivedKeys,
     }
     if json {
         let report = Report {
             scheme: "3gpp",
+            own: args.own,
             from: from.as_deref(),
             from_uid: from_uid.as_deref(),
-            to: to.to_string(),
-            to_uid: hex::encode(uid),
+            to: to.as_deref(),
+            to_uid: to_uid.as_deref(),
             kms_uri: kms_uri.to_string(),
             key_period_no: period_no,
             time: sent.to_string(),
             purpose: &purpose,
             key_id: format!("{key_id:08x}"),
+            key_parameters: parameters.as_ref(),
             keys: &derived,
         };
         print_secret_json(&report)?;
     } else {
+        let to = match (&to, &to_uid) {
+            (Some(uri), _) => uri.clone(),
+            (None, Some(uid)) => format!("UID {uid}"),
+            (None, None) => "an unnamed responder".into(),
+        };
         let from = match (&from, &from_uid) {
             (Some(uri), _) => uri.clone(),
             (None, Some(uid)) => format!("UID {uid}"),
@@ -679,8 +811,20 @@ fn open_3gpp(args: &OpenArgs, bytes: &[u8], time: NtpTimestamp, json: bool) -> R
             "3GPP I_MESSAGE from {from} to {to} accepted: signature verified, SAKKE TEST passed"
         );
         println!("  sent    {sent} (key period {period_no} at {kms_uri})");
-        let via = if gmk { " (CSB ID is its GUK-ID)" } else { "" };
-        println!("  key     {purpose} {key_id:#010x}{via}");
+        let via = match (gmk, args.own && to.starts_with("UID")) {
+            (true, true) => " (the GUK-ID: --to gives the GMK-ID)",
+            (true, false) => " (CSB ID is its GUK-ID)",
+            _ => "",
+        };
+        let copy = if args.own {
+            ", opened from its copy to self"
+        } else {
+            ""
+        };
+        println!("  key     {purpose} {key_id:#010x}{via}{copy}");
+        if let Some(p) = &parameters {
+            println!("  params  {p}");
+        }
         print_keys(&derived);
     }
     Ok(())
