@@ -61,6 +61,10 @@ pub enum EccsiError {
     /// The recomputed Jx does not equal r: the signature is not valid for this ID, KPAK and message.
     #[error("signature verification failed: Jx != r")]
     VerificationFailed,
+    /// A prepared verifier was given a signature carrying a PVT other than the one it
+    /// was built for.
+    #[error("signature carries a PVT other than the prepared verifier's")]
+    PvtMismatch,
     /// The random number generator failed or kept producing unusable values.
     #[error("random number generator failed")]
     Rng,

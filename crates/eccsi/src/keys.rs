@@ -3,11 +3,12 @@
 
 use core::fmt;
 
-use p256::{ProjectivePoint, Scalar};
+use p256::Scalar;
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::error::{EccsiError, Result};
+use crate::generator;
 use crate::hash::Hs;
 use crate::point::{Kpak, Pvt};
 use crate::scalar::{self, SCALAR_LEN};
@@ -61,7 +62,7 @@ impl fmt::Debug for Ssk {
 /// [`Pvt`]; this checks KPAK = \[SSK\]G - \[HS\]PVT.
 pub fn validate_ssk(id: &[u8], ssk: &Ssk, pvt: &Pvt, kpak: &Kpak) -> Result<Hs> {
     let hs = Hs::compute(id, pvt, kpak);
-    let lhs = ProjectivePoint::GENERATOR * ssk.0 - pvt.0.projective() * hs.scalar();
+    let lhs = generator::mul_g(&ssk.0) - pvt.0.projective() * hs.scalar();
     // Declassified: the verdict of validation is the result.
     if ctgrind::public_verdict(lhs.ct_eq(&kpak.0.projective())) {
         Ok(hs)

@@ -3,11 +3,12 @@
 
 use core::fmt;
 
-use p256::{ProjectivePoint, Scalar};
+use p256::Scalar;
 use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::error::{EccsiError, Result};
+use crate::generator;
 use crate::hash::Hs;
 use crate::keys::Ssk;
 use crate::point::{CurvePoint, Kpak, Pvt};
@@ -76,7 +77,7 @@ impl Kms {
     }
 
     fn from_scalar(ksak: &Scalar) -> Result<Kms> {
-        let kpak = CurvePoint::from_projective(ProjectivePoint::GENERATOR * ksak)?;
+        let kpak = CurvePoint::from_projective(generator::mul_g(ksak))?;
         Ok(Kms {
             ksak: Ksak(*ksak),
             kpak: Kpak(kpak),
@@ -116,7 +117,7 @@ impl Kms {
     }
 
     fn issue_with_scalar(&self, id: &[u8], v: &Scalar) -> Result<UserKeys> {
-        let pvt = Pvt(CurvePoint::from_projective(ProjectivePoint::GENERATOR * v)?);
+        let pvt = Pvt(CurvePoint::from_projective(generator::mul_g(v))?);
         let hs = Hs::compute(id, &pvt, &self.kpak);
         if scalar::is_zero(hs.scalar()) {
             return Err(EccsiError::HsZero);

@@ -22,22 +22,29 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod cache;
 mod error;
+mod generator;
 mod hash;
 pub mod hazmat;
 mod keys;
 mod kms;
 mod point;
+mod prepared;
 mod scalar;
 mod sig;
 mod sign;
+mod straus;
+mod table;
 mod verify;
 
+pub use cache::{CacheStats, VerifierCache};
 pub use error::{EccsiError, Result};
 pub use hash::Hs;
 pub use keys::{validate_ssk, Ssk};
 pub use kms::{Kms, Ksak, UserKeys};
 pub use point::{Kpak, Pvt, POINT_LEN};
+pub use prepared::PreparedVerifier;
 pub use scalar::SCALAR_LEN;
 pub use sig::{Signature, SIGNATURE_LEN};
 pub use sign::SigningKey;

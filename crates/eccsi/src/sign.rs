@@ -8,6 +8,7 @@ use rand_core::{CryptoRngCore, OsRng};
 use zeroize::Zeroizing;
 
 use crate::error::{EccsiError, Result};
+use crate::generator;
 use crate::hash::{self, Hs};
 use crate::keys::{validate_ssk, Ssk};
 use crate::point::{CurvePoint, Kpak, Pvt};
@@ -110,10 +111,27 @@ impl SigningKey {
         self.sign_with_scalar(msg, &j)
     }
 
-    /// RFC 6507 5.2.1 steps 2-7 for a non-zero j.
+    /// RFC 6507 5.2.1 steps 2-7 for a non-zero j, with J = \[j\]G from the generator table
+    /// (constant time).
     fn sign_with_scalar(&self, msg: &[u8], j: &Scalar) -> Result<Signature> {
+        self.sign_with_point(msg, j, generator::mul_g(j))
+    }
+
+    /// The previous path, J = \[j\]G by p256's plain multiplication: the reference for
+    /// tests and benchmarks.
+    pub(crate) fn sign_with_j_reference(
+        &self,
+        msg: &[u8],
+        j: &[u8; SCALAR_LEN],
+    ) -> Result<Signature> {
+        let j = scalar::nonzero_from_bytes(j)?;
+        self.sign_with_point(msg, &j, ProjectivePoint::GENERATOR * *j)
+    }
+
+    /// Steps 2-7 given j and J = \[j\]G.
+    fn sign_with_point(&self, msg: &[u8], j: &Scalar, big_j: ProjectivePoint) -> Result<Signature> {
         // Step 2: J = [j]G, r = Jx as an N-octet integer (not reduced mod q).
-        let big_j = CurvePoint::from_projective(ProjectivePoint::GENERATOR * j)?;
+        let big_j = CurvePoint::from_projective(big_j)?;
         let r = big_j.x_bytes();
         if r == [0u8; SCALAR_LEN] {
             // The verifier rejects Jx = 0 (5.2.2 step 6), so such a j cannot give a signature.

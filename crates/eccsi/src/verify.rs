@@ -1,13 +1,21 @@
 //! Verification (RFC 6507 5.2.2): the verifier derives the signer's public key
 //! Y = \[HS\]PVT + KPAK from the ID, then checks an ECDSA-style equation.
+//!
+//! J = \[s\](\[HE\]G + \[r\]Y) is computed as the linear combination
+//! \[s HE\]G + \[s r HS\]PVT + \[s r\]KPAK: the G term from the shared fixed-base table, the
+//! other two by one Straus pass with shared doublings. Everything here is public (the
+//! signature, the ID, PVT and KPAK), so these multiplications are variable time.
 
-use p256::ProjectivePoint;
+use p256::{ProjectivePoint, Scalar};
 
 use crate::error::{EccsiError, Result};
+use crate::generator;
 use crate::hash::{self, Hs};
 use crate::point::{CurvePoint, Kpak, Pvt};
+use crate::prepared::PreparedVerifier;
 use crate::scalar;
 use crate::sig::Signature;
+use crate::straus;
 
 /// A verifier for one signer identifier under one KMS root of trust.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,14 +45,13 @@ impl VerifyingKey {
 
     /// Verifies `sig` over `msg`: Ok only if Jx = r (mod p) and Jx is non-zero.
     pub fn verify(&self, msg: &[u8], sig: &Signature) -> Result<()> {
-        let j = recover_j(&self.id, &self.kpak, msg, sig)?;
-        // r is in [1, p-1] (checked on decoding) and Jx in [0, p-1], so "Jx = r mod p" is
-        // byte equality, and Jx is then non-zero. Both are public: no constant time needed.
-        if j.x_bytes() == *sig.r() {
-            Ok(())
-        } else {
-            Err(EccsiError::VerificationFailed)
-        }
+        check_x(&recover_j(&self.id, &self.kpak, msg, sig)?, sig)
+    }
+
+    /// Precomputes what is fixed for this signer and `pvt` (HS, Y and a table for Y), for
+    /// signers whose messages arrive repeatedly within one key period.
+    pub fn prepare(&self, pvt: &Pvt) -> PreparedVerifier {
+        PreparedVerifier::new(&self.id, *pvt, self.kpak)
     }
 }
 
@@ -54,17 +61,65 @@ impl signature::Verifier<Signature> for VerifyingKey {
     }
 }
 
-/// Y = \[HS\]PVT + KPAK (RFC 6507 5.2.2 step 4): the signer's ECDSA-style public key.
-pub(crate) fn signer_public_key(hs: &Hs, pvt: &Pvt, kpak: &Kpak) -> ProjectivePoint {
-    pvt.0.projective() * hs.scalar() + kpak.0.projective()
+/// The final check: r is in [1, p-1] (checked on decoding) and Jx in [0, p-1], so
+/// "Jx = r mod p" is byte equality, and Jx is then non-zero. Public: no constant time needed.
+pub(crate) fn check_x(j: &CurvePoint, sig: &Signature) -> Result<()> {
+    if j.x_bytes() == *sig.r() {
+        Ok(())
+    } else {
+        Err(EccsiError::VerificationFailed)
+    }
 }
 
-/// J = \[s\](\[HE\]G + \[r\]Y) (RFC 6507 5.2.2 steps 2-5); the PVT was checked on decoding.
+/// The two public scalars of J = \[u1\]G + \[u2\]Y: u1 = s HE, u2 = s r.
+pub(crate) fn verify_scalars(hs: &Hs, msg: &[u8], sig: &Signature) -> (Scalar, Scalar) {
+    let he = hash::he(hs, sig.r(), msg);
+    (he * sig.s(), scalar::reduce(sig.r()) * sig.s())
+}
+
+/// Wraps a computed J, naming the identity as a verification failure of its own.
+pub(crate) fn finish_j(j: ProjectivePoint) -> Result<CurvePoint> {
+    CurvePoint::from_projective(j).map_err(|_| EccsiError::VerificationIdentity)
+}
+
+/// Y = \[HS\]PVT + KPAK (RFC 6507 5.2.2 step 4): the signer's ECDSA-style public key.
+/// Variable time: HS, PVT and KPAK are public.
+pub(crate) fn signer_public_key(hs: &Hs, pvt: &Pvt, kpak: &Kpak) -> ProjectivePoint {
+    straus::double_mul_vartime(
+        hs.scalar(),
+        &pvt.0.projective(),
+        &Scalar::ONE,
+        &kpak.0.projective(),
+    )
+}
+
+/// J = \[s\](\[HE\]G + \[r\]Y) (RFC 6507 5.2.2 steps 2-5) without any per-signer cache;
+/// the PVT was checked on decoding.
 pub(crate) fn recover_j(id: &[u8], kpak: &Kpak, msg: &[u8], sig: &Signature) -> Result<CurvePoint> {
     let hs = Hs::compute(id, sig.pvt(), kpak);
+    let (u1, u2) = verify_scalars(&hs, msg, sig);
+    let mut j = straus::double_mul_vartime(
+        &(u2 * hs.scalar()),
+        &sig.pvt().0.projective(),
+        &u2,
+        &kpak.0.projective(),
+    );
+    generator::add_mul_g_vartime(&mut j, &u1);
+    finish_j(j)
+}
+
+/// The previous path, step by step as RFC 6507 writes it, with p256's plain constant-time
+/// multiplications: four of them. Kept as the reference the fast paths are tested and
+/// benchmarked against.
+pub(crate) fn recover_j_reference(
+    id: &[u8],
+    kpak: &Kpak,
+    msg: &[u8],
+    sig: &Signature,
+) -> Result<CurvePoint> {
+    let hs = Hs::compute(id, sig.pvt(), kpak);
     let he = hash::he(&hs, sig.r(), msg);
-    let y = signer_public_key(&hs, sig.pvt(), kpak);
+    let y = sig.pvt().0.projective() * hs.scalar() + kpak.0.projective();
     let r = scalar::reduce(sig.r());
-    let j = (ProjectivePoint::GENERATOR * he + y * r) * sig.s();
-    CurvePoint::from_projective(j).map_err(|_| EccsiError::VerificationIdentity)
+    finish_j((ProjectivePoint::GENERATOR * he + y * r) * sig.s())
 }

@@ -1,0 +1,165 @@
+//! Fixed-base tables: for a point P, the affine multiples d * 16^i * P (d = 1..8, i = 0..64),
+//! so that [k]P is 65 mixed additions of table entries and no doublings, with k written in
+//! signed radix-16 digits in [-8, 8].
+//!
+//! Two ways to read a table: [`FixedBaseTable::mul_ct`] for secret scalars (every digit
+//! scans all eight entries of its row with `subtle` selection, a fixed schedule of 65
+//! additions, no secret-dependent branch or index) and [`FixedBaseTable::mul_vartime`] for
+//! public scalars (direct indexing, zero digits skipped). p256 0.13 has no precomputed
+//! generator table (`mul_by_generator` is a plain multiplication), hence this module.
+
+use p256::elliptic_curve::ff::PrimeField;
+use p256::elliptic_curve::group::Curve;
+use p256::elliptic_curve::group::Group;
+use p256::{AffinePoint, ProjectivePoint, Scalar};
+use subtle::{ConditionallyNegatable, ConditionallySelectable, ConstantTimeEq};
+use zeroize::Zeroizing;
+
+/// Number of signed radix-16 digits of a scalar below q < 2^256 (the last one is 0 or 1).
+const DIGITS: usize = 65;
+/// Entries per row: the multiples 1..=8 of the row's base.
+const ROW: usize = 8;
+
+/// The multiples d * 16^i * P for one point P, in affine form for mixed additions.
+/// Size: 65 * 8 affine points, about 37 KB.
+#[derive(Clone)]
+pub(crate) struct FixedBaseTable {
+    rows: Vec<[AffinePoint; ROW]>,
+}
+
+impl FixedBaseTable {
+    /// Builds the table for `base` (public: a generator, or a signer's public key Y). The
+    /// identity gives a table of identities, which multiplies to the identity as it should.
+    pub(crate) fn new(base: &ProjectivePoint) -> Self {
+        let mut projective = Vec::with_capacity(DIGITS * ROW);
+        let mut row_base = *base;
+        for _ in 0..DIGITS {
+            let mut multiple = row_base;
+            projective.push(multiple);
+            for _ in 1..ROW {
+                multiple += row_base;
+                projective.push(multiple);
+            }
+            // 8 * 16^i * P doubled is the next row's base 16^(i+1) * P.
+            row_base = multiple.double();
+        }
+        let mut affine = vec![AffinePoint::IDENTITY; DIGITS * ROW];
+        ProjectivePoint::batch_normalize(&projective, &mut affine);
+        let rows = affine
+            .chunks_exact(ROW)
+            .map(|chunk| {
+                let mut row = [AffinePoint::IDENTITY; ROW];
+                row.copy_from_slice(chunk);
+                row
+            })
+            .collect();
+        Self { rows }
+    }
+
+    /// [k]P in constant time for a secret k: every row is read in full, whatever the digit.
+    pub(crate) fn mul_ct(&self, k: &Scalar) -> ProjectivePoint {
+        let digits = recode(k);
+        let mut acc = ProjectivePoint::IDENTITY;
+        for (row, &digit) in self.rows.iter().zip(digits.iter()) {
+            // mask is all ones for a negative digit; abs = |digit| in 0..=8.
+            let mask = digit >> 7;
+            let abs = ((digit ^ mask) - mask) as u8;
+            let mut entry = AffinePoint::IDENTITY;
+            for (index, candidate) in row.iter().enumerate() {
+                entry.conditional_assign(candidate, abs.ct_eq(&(index as u8 + 1)));
+            }
+            entry.conditional_negate(((mask as u8) & 1).into());
+            // Complete formulas: correct for the identity entry of a zero digit too.
+            acc += &entry;
+        }
+        acc
+    }
+
+    /// [k]P for a public k, skipping zero digits. Variable time: use only where k and P are
+    /// public (verification).
+    pub(crate) fn mul_vartime(&self, k: &Scalar) -> ProjectivePoint {
+        let mut acc = ProjectivePoint::IDENTITY;
+        self.add_mul_vartime(&mut acc, k);
+        acc
+    }
+
+    /// acc += [k]P for a public k (variable time).
+    pub(crate) fn add_mul_vartime(&self, acc: &mut ProjectivePoint, k: &Scalar) {
+        let digits = recode(k);
+        for (row, &digit) in self.rows.iter().zip(digits.iter()) {
+            match digit {
+                1..=8 => *acc += &row[digit as usize - 1],
+                -8..=-1 => *acc -= &row[(-digit) as usize - 1],
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Signed radix-16 digits d_0..d_64 in [-8, 8] with k = sum d_i 16^i, computed with
+/// arithmetic only (no branch on the digits), kept in a buffer wiped on drop.
+fn recode(k: &Scalar) -> Zeroizing<[i8; DIGITS]> {
+    let be = Zeroizing::new(k.to_repr());
+    let mut digits = Zeroizing::new([0i8; DIGITS]);
+    let mut carry = 0i8;
+    for (i, digit) in digits.iter_mut().take(DIGITS - 1).enumerate() {
+        let byte = be[31 - i / 2];
+        let nibble = ((byte >> (4 * (i & 1))) & 0xf) as i8;
+        let value = nibble + carry;
+        // carry = 1 exactly when value >= 8; the digit is then value - 16.
+        carry = (value + 8) >> 4;
+        *digit = value - (carry << 4);
+    }
+    digits[DIGITS - 1] = carry;
+    digits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use p256::elliptic_curve::Field;
+    use rand_core::OsRng;
+
+    #[test]
+    fn recode_sums_back() {
+        for _ in 0..64 {
+            let k = Scalar::random(&mut OsRng);
+            let digits = recode(&k);
+            let sixteen = Scalar::from(16u64);
+            let mut sum = Scalar::ZERO;
+            for &d in digits.iter().rev() {
+                assert!((-8..=8).contains(&d));
+                let term = if d < 0 {
+                    -Scalar::from((-d) as u64)
+                } else {
+                    Scalar::from(d as u64)
+                };
+                sum = sum * sixteen + term;
+            }
+            assert_eq!(sum, k);
+        }
+    }
+
+    #[test]
+    fn table_matches_plain_multiplication() {
+        let base = ProjectivePoint::GENERATOR * Scalar::random(&mut OsRng);
+        let table = FixedBaseTable::new(&base);
+        let edge = [Scalar::ZERO, Scalar::ONE, -Scalar::ONE, Scalar::from(8u64)];
+        for k in edge
+            .into_iter()
+            .chain((0..32).map(|_| Scalar::random(&mut OsRng)))
+        {
+            let expected = base * k;
+            assert_eq!(table.mul_ct(&k), expected);
+            assert_eq!(table.mul_vartime(&k), expected);
+        }
+    }
+
+    #[test]
+    fn identity_table_gives_identity() {
+        let table = FixedBaseTable::new(&ProjectivePoint::IDENTITY);
+        let k = Scalar::random(&mut OsRng);
+        assert_eq!(table.mul_ct(&k), ProjectivePoint::IDENTITY);
+        assert_eq!(table.mul_vartime(&k), ProjectivePoint::IDENTITY);
+    }
+}
