@@ -27,6 +27,7 @@ mod error;
 mod generator;
 mod hash;
 pub mod hazmat;
+mod jacobian;
 mod keys;
 mod kms;
 mod point;

@@ -9,11 +9,12 @@
 //! generator table (`mul_by_generator` is a plain multiplication), hence this module.
 
 use p256::elliptic_curve::ff::PrimeField;
-use p256::elliptic_curve::group::Curve;
 use p256::elliptic_curve::group::Group;
 use p256::{AffinePoint, ProjectivePoint, Scalar};
 use subtle::{ConditionallyNegatable, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroizing;
+
+use crate::jacobian::{batch_to_affine, Jacobian};
 
 /// Number of signed radix-16 digits of a scalar below q < 2^256 (the last one is 0 or 1).
 const DIGITS: usize = 65;
@@ -31,20 +32,9 @@ impl FixedBaseTable {
     /// Builds the table for `base` (public: a generator, or a signer's public key Y). The
     /// identity gives a table of identities, which multiplies to the identity as it should.
     pub(crate) fn new(base: &ProjectivePoint) -> Self {
-        let mut projective = Vec::with_capacity(DIGITS * ROW);
-        let mut row_base = *base;
-        for _ in 0..DIGITS {
-            let mut multiple = row_base;
-            projective.push(multiple);
-            for _ in 1..ROW {
-                multiple += row_base;
-                projective.push(multiple);
-            }
-            // 8 * 16^i * P doubled is the next row's base 16^(i+1) * P.
-            row_base = multiple.double();
-        }
-        let mut affine = vec![AffinePoint::IDENTITY; DIGITS * ROW];
-        ProjectivePoint::batch_normalize(&projective, &mut affine);
+        let affine = Jacobian::from_affine(&base.to_affine())
+            .and_then(|base| batch_to_affine(&multiples(&base)))
+            .unwrap_or_else(|| multiples_plain(base));
         let rows = affine
             .chunks_exact(ROW)
             .map(|chunk| {
@@ -94,6 +84,42 @@ impl FixedBaseTable {
             }
         }
     }
+}
+
+/// d * 16^i * P for i = 0..64, d = 1..8, row by row. The multiples of one point of prime
+/// order below q are distinct and never the identity, as the Jacobian formulas need.
+fn multiples(base: &Jacobian) -> Vec<Jacobian> {
+    let mut out = Vec::with_capacity(DIGITS * ROW);
+    let mut row_base = *base;
+    for _ in 0..DIGITS {
+        out.push(row_base);
+        let mut multiple = row_base.double();
+        out.push(multiple);
+        for _ in 2..ROW {
+            multiple = multiple.add(&row_base);
+            out.push(multiple);
+        }
+        // 8 * 16^i * P doubled is the next row's base 16^(i+1) * P.
+        row_base = multiple.double();
+    }
+    out
+}
+
+/// The same multiples with p256's complete formulas and one inversion each: the path for
+/// the identity (a table of identities), and a fallback that should never run.
+fn multiples_plain(base: &ProjectivePoint) -> Vec<AffinePoint> {
+    let mut out = Vec::with_capacity(DIGITS * ROW);
+    let mut row_base = *base;
+    for _ in 0..DIGITS {
+        let mut multiple = row_base;
+        out.push(multiple.to_affine());
+        for _ in 1..ROW {
+            multiple += row_base;
+            out.push(multiple.to_affine());
+        }
+        row_base = multiple.double();
+    }
+    out
 }
 
 /// Signed radix-16 digits d_0..d_64 in [-8, 8] with k = sum d_i 16^i, computed with
@@ -153,6 +179,14 @@ mod tests {
             assert_eq!(table.mul_ct(&k), expected);
             assert_eq!(table.mul_vartime(&k), expected);
         }
+    }
+
+    #[test]
+    fn jacobian_multiples_match_the_plain_ones() {
+        let base = ProjectivePoint::GENERATOR * Scalar::random(&mut OsRng);
+        let jacobian = Jacobian::from_affine(&base.to_affine()).unwrap();
+        let fast = batch_to_affine(&multiples(&jacobian)).unwrap();
+        assert!(fast == multiples_plain(&base));
     }
 
     #[test]
