@@ -247,3 +247,36 @@ fn signature_traits_on_vector() {
     assert_eq!(SignatureEncoding::to_vec(&sig), h(SIG));
     assert_eq!(sig.encoded_len(), 129);
 }
+
+/// The appendix signature through every path: the previous (reference) signer and
+/// verifier, the table-based ones, a prepared verifier and the cache.
+#[test]
+fn vector_through_every_path() {
+    let key = signing_key();
+    let reference = hazmat::sign_with_j_reference(&key, &h(M), &int32(J_EPHEMERAL)).expect("sign");
+    assert_eq!(reference.to_bytes().to_vec(), h(SIG));
+    let kpak = Kpak::from_bytes(&h(KPAK)).expect("KPAK");
+    let pvt = Pvt::from_bytes(&h(PVT)).expect("PVT");
+    let sig = Signature::from_bytes(&h(SIG)).expect("signature parses");
+    hazmat::verify_reference(&h(ID), &kpak, &h(M), &sig).expect("reference verify");
+    VerifyingKey::new(&h(ID), kpak)
+        .verify(&h(M), &sig)
+        .expect("cold verify");
+    let prepared = eccsi::PreparedVerifier::new(&h(ID), pvt, kpak);
+    assert_eq!(prepared.hs().to_bytes().to_vec(), h(HS));
+    prepared.verify(&h(M), &sig).expect("prepared verify");
+    let cache = eccsi::VerifierCache::new(4);
+    for _ in 0..2 {
+        cache
+            .verify(&h(ID), &kpak, &h(M), &sig)
+            .expect("cache verify");
+    }
+    assert_eq!(cache.stats().hits, 1);
+    assert_eq!(cache.stats().misses, 1);
+    // One changed message byte fails on every path.
+    let mut other = h(M);
+    other[0] ^= 1;
+    assert!(hazmat::verify_reference(&h(ID), &kpak, &other, &sig).is_err());
+    assert!(prepared.verify(&other, &sig).is_err());
+    assert!(cache.verify(&h(ID), &kpak, &other, &sig).is_err());
+}
