@@ -23,12 +23,14 @@ pub fn signer_j(j: &[u8; SCALAR_LEN]) -> Result<[u8; POINT_LEN]> {
 
 /// Y = \[HS\]PVT + KPAK, encoded; fails if it is the identity.
 pub fn y(hs: &Hs, pvt: &Pvt, kpak: &Kpak) -> Result<[u8; POINT_LEN]> {
-    CurvePoint::from_projective(verify::signer_public_key(hs, pvt, kpak)).map(|p| *p.as_bytes())
+    verify::jacobian_to_point(&verify::signer_public_key(hs, pvt, kpak))
+        .map_err(|_| crate::EccsiError::IdentityPoint)
+        .map(|p| *p.as_bytes())
 }
 
 /// The verifier's J = \[s\](\[HE\]G + \[r\]Y) for a signature by `id`, encoded.
 pub fn verifier_j(id: &[u8], kpak: &Kpak, msg: &[u8], sig: &Signature) -> Result<[u8; POINT_LEN]> {
-    verify::recover_j(id, kpak, msg, sig).map(|p| *p.as_bytes())
+    verify::jacobian_to_point(&verify::recover_j(id, kpak, msg, sig)).map(|p| *p.as_bytes())
 }
 
 /// The previous verification path (four plain p256 multiplications, as RFC 6507 5.2.2

@@ -10,17 +10,29 @@ use p256::elliptic_curve::sec1::{FromEncodedPoint, ToEncodedPoint};
 use p256::{AffinePoint, EncodedPoint, FieldBytes, FieldElement, ProjectivePoint};
 
 use crate::error::{EccsiError, Result};
+use crate::jacobian::{Affine, Jacobian};
 
 /// Length of an uncompressed point: 0x04 || x || y.
 pub const POINT_LEN: usize = 65;
 
 /// A validated, non-identity curve point with its canonical encoding kept beside it, since
 /// the encoding is what gets hashed (HS) and transmitted (Signature).
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub(crate) struct CurvePoint {
     point: AffinePoint,
     encoded: [u8; POINT_LEN],
+    /// The same point as field elements, for the variable-time Jacobian arithmetic.
+    coordinates: Affine,
 }
+
+/// Equal exactly when the canonical encodings are.
+impl PartialEq for CurvePoint {
+    fn eq(&self, other: &Self) -> bool {
+        self.encoded == other.encoded
+    }
+}
+
+impl Eq for CurvePoint {}
 
 impl CurvePoint {
     /// Decodes `0x04 || x || y`, with one error per way the bytes can be wrong.
@@ -62,7 +74,13 @@ impl CurvePoint {
             .as_bytes()
             .try_into()
             .map_err(|_| EccsiError::IdentityPoint)?;
-        Ok(Self { point, encoded })
+        // A non-identity point's coordinates are canonical, so this always succeeds.
+        let coordinates = Affine::from_point(&point).ok_or(EccsiError::IdentityPoint)?;
+        Ok(Self {
+            point,
+            encoded,
+            coordinates,
+        })
     }
 
     /// Like [`Self::from_affine`], from projective coordinates. Declassified once affine:
@@ -84,6 +102,11 @@ impl CurvePoint {
 
     pub(crate) fn as_bytes(&self) -> &[u8; POINT_LEN] {
         &self.encoded
+    }
+
+    /// The point as field elements, for the variable-time Jacobian arithmetic.
+    pub(crate) fn coordinates(&self) -> Jacobian {
+        Jacobian::from_affine(&self.coordinates)
     }
 
     /// The x-coordinate as 32 big-endian bytes.

@@ -7,9 +7,10 @@ use core::fmt;
 use crate::error::{EccsiError, Result};
 use crate::generator;
 use crate::hash::Hs;
+use crate::jacobian::Jacobian;
 use crate::point::{Kpak, Pvt};
 use crate::sig::Signature;
-use crate::table::FixedBaseTable;
+use crate::table::VartimeTable;
 use crate::verify;
 
 /// Verification state for one (ID, PVT, KPAK): build once (about the cost of one cold
@@ -21,7 +22,7 @@ pub struct PreparedVerifier {
     pvt: Pvt,
     kpak: Kpak,
     hs: Hs,
-    y_table: FixedBaseTable,
+    y_table: VartimeTable,
 }
 
 impl PreparedVerifier {
@@ -34,7 +35,7 @@ impl PreparedVerifier {
             pvt,
             kpak,
             hs,
-            y_table: FixedBaseTable::new(&y),
+            y_table: VartimeTable::new(&y),
         }
     }
 
@@ -71,9 +72,8 @@ impl PreparedVerifier {
             return Err(EccsiError::PvtMismatch);
         }
         let (u1, u2) = verify::verify_scalars(&self.hs, msg, sig);
-        let mut j = self.y_table.mul_vartime(&u2);
-        generator::add_mul_g_vartime(&mut j, &u1);
-        verify::check_x(&verify::finish_j(j)?, sig)
+        let j = self.y_table.add_mul(&Jacobian::IDENTITY, &u2);
+        verify::check_j(&generator::add_mul_g_vartime(&j, &u1), sig)
     }
 }
 

@@ -3,8 +3,9 @@
 //! For verification only, where every scalar and point is public.
 
 use p256::elliptic_curve::ff::PrimeField;
-use p256::elliptic_curve::group::Group;
-use p256::{ProjectivePoint, Scalar};
+use p256::Scalar;
+
+use crate::jacobian::Jacobian;
 
 /// Window width: digits are odd in [-15, 15], so each point needs its 8 odd multiples.
 const WIDTH: usize = 5;
@@ -52,34 +53,29 @@ fn naf(k: &Scalar) -> [i8; NAF_LEN] {
 }
 
 /// P, 3P, 5P, ..., 15P.
-fn odd_multiples(p: &ProjectivePoint) -> [ProjectivePoint; ODD_MULTIPLES] {
+fn odd_multiples(p: &Jacobian) -> [Jacobian; ODD_MULTIPLES] {
     let mut out = [*p; ODD_MULTIPLES];
     let twice = p.double();
     for i in 1..ODD_MULTIPLES {
-        out[i] = out[i - 1] + twice;
+        out[i] = out[i - 1].add(&twice);
     }
     out
 }
 
-fn add_digit(acc: &mut ProjectivePoint, multiples: &[ProjectivePoint; ODD_MULTIPLES], digit: i8) {
+fn add_digit(acc: &mut Jacobian, multiples: &[Jacobian; ODD_MULTIPLES], digit: i8) {
     match digit.signum() {
-        1 => *acc += multiples[(digit as usize) / 2],
-        -1 => *acc -= multiples[((-digit) as usize) / 2],
+        1 => *acc = acc.add(&multiples[(digit as usize) / 2]),
+        -1 => *acc = acc.add(&multiples[((-digit) as usize) / 2].neg()),
         _ => {}
     }
 }
 
 /// [a]P + [b]Q, variable time (public inputs only).
-pub(crate) fn double_mul_vartime(
-    a: &Scalar,
-    p: &ProjectivePoint,
-    b: &Scalar,
-    q: &ProjectivePoint,
-) -> ProjectivePoint {
+pub(crate) fn double_mul_vartime(a: &Scalar, p: &Jacobian, b: &Scalar, q: &Jacobian) -> Jacobian {
     let (naf_a, naf_b) = (naf(a), naf(b));
     let (table_p, table_q) = (odd_multiples(p), odd_multiples(q));
     let top = (0..NAF_LEN).rev().find(|&i| naf_a[i] != 0 || naf_b[i] != 0);
-    let mut acc = ProjectivePoint::IDENTITY;
+    let mut acc = Jacobian::IDENTITY;
     if let Some(top) = top {
         for i in (0..=top).rev() {
             acc = acc.double();
@@ -93,8 +89,23 @@ pub(crate) fn double_mul_vartime(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jacobian::Affine;
     use p256::elliptic_curve::Field;
+    use p256::ProjectivePoint;
     use rand_core::OsRng;
+
+    fn jacobian(point: &ProjectivePoint) -> Jacobian {
+        Affine::from_point(&point.to_affine())
+            .map(|a| Jacobian::from_affine(&a))
+            .unwrap_or(Jacobian::IDENTITY)
+    }
+
+    fn to_p256(point: &Jacobian) -> ProjectivePoint {
+        point
+            .to_affine()
+            .map(|a| ProjectivePoint::from(a.to_point().unwrap()))
+            .unwrap_or(ProjectivePoint::IDENTITY)
+    }
 
     #[test]
     fn naf_sums_back() {
@@ -131,11 +142,17 @@ mod tests {
                 .into_iter()
                 .chain((0..4).map(|_| Scalar::random(&mut OsRng)))
             {
-                assert_eq!(double_mul_vartime(&a, &p, &b, &q), p * a + q * b);
+                let got = double_mul_vartime(&a, &jacobian(&p), &b, &jacobian(&q));
+                assert_eq!(to_p256(&got), p * a + q * b);
             }
         }
-        let id = ProjectivePoint::IDENTITY;
         let a = Scalar::random(&mut OsRng);
-        assert_eq!(double_mul_vartime(&a, &id, &a, &p), p * a);
+        let got = double_mul_vartime(&a, &Jacobian::IDENTITY, &a, &jacobian(&p));
+        assert_eq!(to_p256(&got), p * a);
+        // P = Q and P = -Q: the additions meet equal and opposite points.
+        let got = double_mul_vartime(&a, &jacobian(&p), &a, &jacobian(&p));
+        assert_eq!(to_p256(&got), p * (a + a));
+        let got = double_mul_vartime(&a, &jacobian(&p), &a, &jacobian(&-p));
+        assert!(got.is_identity());
     }
 }

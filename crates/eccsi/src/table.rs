@@ -2,11 +2,12 @@
 //! so that [k]P is 65 mixed additions of table entries and no doublings, with k written in
 //! signed radix-16 digits in [-8, 8].
 //!
-//! Two ways to read a table: [`FixedBaseTable::mul_ct`] for secret scalars (every digit
+//! [`FixedBaseTable`] is the constant-time one, for secret scalars times G: every digit
 //! scans all eight entries of its row with `subtle` selection, a fixed schedule of 65
-//! additions, no secret-dependent branch or index) and [`FixedBaseTable::mul_vartime`] for
-//! public scalars (direct indexing, zero digits skipped). p256 0.13 has no precomputed
-//! generator table (`mul_by_generator` is a plain multiplication), hence this module.
+//! complete additions, no secret-dependent branch or index. [`VartimeTable`] is for public
+//! scalars (verification): direct indexing, zero digits skipped, Jacobian formulas.
+//! p256 0.13 has no precomputed generator table (`mul_by_generator` is a plain
+//! multiplication), hence this module.
 
 use p256::elliptic_curve::ff::PrimeField;
 use p256::elliptic_curve::group::Group;
@@ -14,27 +15,28 @@ use p256::{AffinePoint, ProjectivePoint, Scalar};
 use subtle::{ConditionallyNegatable, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroizing;
 
-use crate::jacobian::{batch_to_affine, Jacobian};
+use crate::jacobian::{batch_to_affine, Affine, Jacobian};
 
 /// Number of signed radix-16 digits of a scalar below q < 2^256 (the last one is 0 or 1).
 const DIGITS: usize = 65;
 /// Entries per row: the multiples 1..=8 of the row's base.
 const ROW: usize = 8;
 
-/// The multiples d * 16^i * P for one point P, in affine form for mixed additions.
-/// Size: 65 * 8 affine points, about 37 KB.
+/// The constant-time table for one public base point, as p256 affine points (65 * 8 of
+/// them, about 37 KB).
 #[derive(Clone)]
 pub(crate) struct FixedBaseTable {
     rows: Vec<[AffinePoint; ROW]>,
 }
 
 impl FixedBaseTable {
-    /// Builds the table for `base` (public: a generator, or a signer's public key Y). The
-    /// identity gives a table of identities, which multiplies to the identity as it should.
+    /// Builds the table for a public, non-identity `base` (the generator). For the identity
+    /// it is a table of identities, which multiplies to the identity as it should.
     pub(crate) fn new(base: &ProjectivePoint) -> Self {
-        let affine = Jacobian::from_affine(&base.to_affine())
-            .and_then(|base| batch_to_affine(&multiples(&base)))
-            .unwrap_or_else(|| multiples_plain(base));
+        let fast = Affine::from_point(&base.to_affine())
+            .and_then(|base| batch_to_affine(&multiples(&Jacobian::from_affine(&base))))
+            .and_then(|affine| affine.into_iter().map(Affine::to_point).collect());
+        let affine = fast.unwrap_or_else(|| multiples_plain(base));
         let rows = affine
             .chunks_exact(ROW)
             .map(|chunk| {
@@ -64,30 +66,52 @@ impl FixedBaseTable {
         }
         acc
     }
+}
 
-    /// [k]P for a public k, skipping zero digits. Variable time: use only where k and P are
-    /// public (verification).
-    pub(crate) fn mul_vartime(&self, k: &Scalar) -> ProjectivePoint {
-        let mut acc = ProjectivePoint::IDENTITY;
-        self.add_mul_vartime(&mut acc, k);
-        acc
+/// The variable-time table for one public point (the generator, or a signer's Y), as
+/// field-element pairs (about 33 KB). Empty for the identity.
+#[derive(Clone)]
+pub(crate) struct VartimeTable {
+    rows: Vec<[Affine; ROW]>,
+}
+
+impl VartimeTable {
+    /// Builds the table for a public `base`.
+    pub(crate) fn new(base: &Jacobian) -> Self {
+        let rows = if base.is_identity() {
+            Vec::new()
+        } else {
+            // The multiples are never the identity, so the batch inversion succeeds.
+            batch_to_affine(&multiples(base))
+                .unwrap_or_default()
+                .chunks_exact(ROW)
+                .map(|chunk| {
+                    let mut row = [chunk[0]; ROW];
+                    row.copy_from_slice(chunk);
+                    row
+                })
+                .collect()
+        };
+        Self { rows }
     }
 
-    /// acc += [k]P for a public k (variable time).
-    pub(crate) fn add_mul_vartime(&self, acc: &mut ProjectivePoint, k: &Scalar) {
+    /// acc + [k]P for a public k (variable time).
+    pub(crate) fn add_mul(&self, acc: &Jacobian, k: &Scalar) -> Jacobian {
         let digits = recode(k);
+        let mut acc = *acc;
         for (row, &digit) in self.rows.iter().zip(digits.iter()) {
             match digit {
-                1..=8 => *acc += &row[digit as usize - 1],
-                -8..=-1 => *acc -= &row[(-digit) as usize - 1],
+                1..=8 => acc = acc.add_affine(&row[digit as usize - 1]),
+                -8..=-1 => acc = acc.add_affine(&row[(-digit) as usize - 1].neg()),
                 _ => {}
             }
         }
+        acc
     }
 }
 
-/// d * 16^i * P for i = 0..64, d = 1..8, row by row. The multiples of one point of prime
-/// order below q are distinct and never the identity, as the Jacobian formulas need.
+/// d * 16^i * P for i = 0..64, d = 1..8, row by row, for a non-identity P. The multiples of
+/// a point of prime order by integers below q are distinct and never the identity.
 fn multiples(base: &Jacobian) -> Vec<Jacobian> {
     let mut out = Vec::with_capacity(DIGITS * ROW);
     let mut row_base = *base;
@@ -146,6 +170,19 @@ mod tests {
     use p256::elliptic_curve::Field;
     use rand_core::OsRng;
 
+    fn jacobian(point: &ProjectivePoint) -> Jacobian {
+        Affine::from_point(&point.to_affine())
+            .map(|a| Jacobian::from_affine(&a))
+            .unwrap_or(Jacobian::IDENTITY)
+    }
+
+    fn to_p256(point: &Jacobian) -> ProjectivePoint {
+        point
+            .to_affine()
+            .map(|a| ProjectivePoint::from(a.to_point().unwrap()))
+            .unwrap_or(ProjectivePoint::IDENTITY)
+    }
+
     #[test]
     fn recode_sums_back() {
         for _ in 0..64 {
@@ -167,9 +204,10 @@ mod tests {
     }
 
     #[test]
-    fn table_matches_plain_multiplication() {
+    fn tables_match_plain_multiplication() {
         let base = ProjectivePoint::GENERATOR * Scalar::random(&mut OsRng);
         let table = FixedBaseTable::new(&base);
+        let vartime = VartimeTable::new(&jacobian(&base));
         let edge = [Scalar::ZERO, Scalar::ONE, -Scalar::ONE, Scalar::from(8u64)];
         for k in edge
             .into_iter()
@@ -177,23 +215,30 @@ mod tests {
         {
             let expected = base * k;
             assert_eq!(table.mul_ct(&k), expected);
-            assert_eq!(table.mul_vartime(&k), expected);
+            assert_eq!(to_p256(&vartime.add_mul(&Jacobian::IDENTITY, &k)), expected);
+            // Adding onto P itself and onto -[k]P exercises doubling and cancellation.
+            let start = jacobian(&expected);
+            let twice = vartime.add_mul(&start, &k);
+            assert_eq!(to_p256(&twice), expected.double());
+            let cancel = vartime.add_mul(&start.neg(), &k);
+            assert!(cancel.is_identity());
         }
     }
 
     #[test]
     fn jacobian_multiples_match_the_plain_ones() {
         let base = ProjectivePoint::GENERATOR * Scalar::random(&mut OsRng);
-        let jacobian = Jacobian::from_affine(&base.to_affine()).unwrap();
-        let fast = batch_to_affine(&multiples(&jacobian)).unwrap();
+        let fast = batch_to_affine(&multiples(&jacobian(&base))).unwrap();
+        let fast: Vec<AffinePoint> = fast.into_iter().map(|a| a.to_point().unwrap()).collect();
         assert!(fast == multiples_plain(&base));
     }
 
     #[test]
-    fn identity_table_gives_identity() {
+    fn identity_tables_give_identity() {
         let table = FixedBaseTable::new(&ProjectivePoint::IDENTITY);
+        let vartime = VartimeTable::new(&Jacobian::IDENTITY);
         let k = Scalar::random(&mut OsRng);
         assert_eq!(table.mul_ct(&k), ProjectivePoint::IDENTITY);
-        assert_eq!(table.mul_vartime(&k), ProjectivePoint::IDENTITY);
+        assert!(vartime.add_mul(&Jacobian::IDENTITY, &k).is_identity());
     }
 }

@@ -6,11 +6,12 @@
 //! other two by one Straus pass with shared doublings. Everything here is public (the
 //! signature, the ID, PVT and KPAK), so these multiplications are variable time.
 
-use p256::{ProjectivePoint, Scalar};
+use p256::{FieldBytes, FieldElement, ProjectivePoint, Scalar};
 
 use crate::error::{EccsiError, Result};
 use crate::generator;
 use crate::hash::{self, Hs};
+use crate::jacobian::Jacobian;
 use crate::point::{CurvePoint, Kpak, Pvt};
 use crate::prepared::PreparedVerifier;
 use crate::scalar;
@@ -45,7 +46,7 @@ impl VerifyingKey {
 
     /// Verifies `sig` over `msg`: Ok only if Jx = r (mod p) and Jx is non-zero.
     pub fn verify(&self, msg: &[u8], sig: &Signature) -> Result<()> {
-        check_x(&recover_j(&self.id, &self.kpak, msg, sig)?, sig)
+        check_j(&recover_j(&self.id, &self.kpak, msg, sig), sig)
     }
 
     /// Precomputes what is fixed for this signer and `pvt` (HS, Y and a table for Y), for
@@ -61,8 +62,23 @@ impl signature::Verifier<Signature> for VerifyingKey {
     }
 }
 
-/// The final check: r is in [1, p-1] (checked on decoding) and Jx in [0, p-1], so
-/// "Jx = r mod p" is byte equality, and Jx is then non-zero. Public: no constant time needed.
+/// The final check on J: r is in [1, p-1] (checked on decoding) and Jx in [0, p-1], so
+/// "Jx = r mod p" is equality of field elements, tested as X = r Z^2 without inverting Z;
+/// Jx is then non-zero. Public data: no constant time needed.
+pub(crate) fn check_j(j: &Jacobian, sig: &Signature) -> Result<()> {
+    if j.is_identity() {
+        return Err(EccsiError::VerificationIdentity);
+    }
+    let r = Option::<FieldElement>::from(FieldElement::from_bytes(&FieldBytes::from(*sig.r())))
+        .ok_or(EccsiError::SignatureROutOfRange)?;
+    if j.has_x(&r) {
+        Ok(())
+    } else {
+        Err(EccsiError::VerificationFailed)
+    }
+}
+
+/// The final check on an affine J, for the reference path.
 pub(crate) fn check_x(j: &CurvePoint, sig: &Signature) -> Result<()> {
     if j.x_bytes() == *sig.r() {
         Ok(())
@@ -82,30 +98,38 @@ pub(crate) fn finish_j(j: ProjectivePoint) -> Result<CurvePoint> {
     CurvePoint::from_projective(j).map_err(|_| EccsiError::VerificationIdentity)
 }
 
+/// An affine J from the Jacobian paths (for [`crate::hazmat`]).
+pub(crate) fn jacobian_to_point(j: &Jacobian) -> Result<CurvePoint> {
+    let affine = j
+        .to_affine()
+        .and_then(|a| a.to_point())
+        .ok_or(EccsiError::VerificationIdentity)?;
+    CurvePoint::from_affine(affine).map_err(|_| EccsiError::VerificationIdentity)
+}
+
 /// Y = \[HS\]PVT + KPAK (RFC 6507 5.2.2 step 4): the signer's ECDSA-style public key.
 /// Variable time: HS, PVT and KPAK are public.
-pub(crate) fn signer_public_key(hs: &Hs, pvt: &Pvt, kpak: &Kpak) -> ProjectivePoint {
+pub(crate) fn signer_public_key(hs: &Hs, pvt: &Pvt, kpak: &Kpak) -> Jacobian {
     straus::double_mul_vartime(
         hs.scalar(),
-        &pvt.0.projective(),
+        &pvt.0.coordinates(),
         &Scalar::ONE,
-        &kpak.0.projective(),
+        &kpak.0.coordinates(),
     )
 }
 
 /// J = \[s\](\[HE\]G + \[r\]Y) (RFC 6507 5.2.2 steps 2-5) without any per-signer cache;
 /// the PVT was checked on decoding.
-pub(crate) fn recover_j(id: &[u8], kpak: &Kpak, msg: &[u8], sig: &Signature) -> Result<CurvePoint> {
+pub(crate) fn recover_j(id: &[u8], kpak: &Kpak, msg: &[u8], sig: &Signature) -> Jacobian {
     let hs = Hs::compute(id, sig.pvt(), kpak);
     let (u1, u2) = verify_scalars(&hs, msg, sig);
-    let mut j = straus::double_mul_vartime(
+    let j = straus::double_mul_vartime(
         &(u2 * hs.scalar()),
-        &sig.pvt().0.projective(),
+        &sig.pvt().0.coordinates(),
         &u2,
-        &kpak.0.projective(),
+        &kpak.0.coordinates(),
     );
-    generator::add_mul_g_vartime(&mut j, &u1);
-    finish_j(j)
+    generator::add_mul_g_vartime(&j, &u1)
 }
 
 /// The previous path, step by step as RFC 6507 writes it, with p256's plain constant-time
