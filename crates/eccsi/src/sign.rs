@@ -114,22 +114,29 @@ impl SigningKey {
     /// RFC 6507 5.2.1 steps 2-7 for a non-zero j, with J = \[j\]G from the generator table
     /// (constant time).
     fn sign_with_scalar(&self, msg: &[u8], j: &Scalar) -> Result<Signature> {
-        self.sign_with_point(msg, j, generator::mul_g(j))
+        self.sign_with_point(msg, j, generator::mul_g(j), scalar::invert)
     }
 
-    /// The previous path, J = \[j\]G by p256's plain multiplication: the reference for
-    /// tests and benchmarks.
+    /// The previous path, J = \[j\]G by p256's plain multiplication and p256's inversion
+    /// mod q: the reference for tests and benchmarks.
     pub(crate) fn sign_with_j_reference(
         &self,
         msg: &[u8],
         j: &[u8; SCALAR_LEN],
     ) -> Result<Signature> {
         let j = scalar::nonzero_from_bytes(j)?;
-        self.sign_with_point(msg, &j, ProjectivePoint::GENERATOR * *j)
+        let p256_invert = |d: &Scalar| Zeroizing::new(d.invert().unwrap_or(Scalar::ZERO));
+        self.sign_with_point(msg, &j, ProjectivePoint::GENERATOR * *j, p256_invert)
     }
 
-    /// Steps 2-7 given j and J = \[j\]G.
-    fn sign_with_point(&self, msg: &[u8], j: &Scalar, big_j: ProjectivePoint) -> Result<Signature> {
+    /// Steps 2-7 given j, J = \[j\]G and a constant-time inversion mod q.
+    fn sign_with_point(
+        &self,
+        msg: &[u8],
+        j: &Scalar,
+        big_j: ProjectivePoint,
+        invert: impl Fn(&Scalar) -> Zeroizing<Scalar>,
+    ) -> Result<Signature> {
         // Step 2: J = [j]G, r = Jx as an N-octet integer (not reduced mod q).
         let big_j = CurvePoint::from_projective(big_j)?;
         let r = big_j.x_bytes();
@@ -142,9 +149,10 @@ impl SigningKey {
         // Step 4: HE + r * SSK must be non-zero mod q.
         let denominator = Zeroizing::new(he + scalar::reduce(&r) * self.ssk.0);
         // Declassified: a zero denominator makes the signer draw a new j, visibly.
-        let inverse = ctgrind::public_option(denominator.invert())
-            .map(Zeroizing::new)
-            .ok_or(EccsiError::DegenerateSignature)?;
+        if scalar::is_zero(&denominator) {
+            return Err(EccsiError::DegenerateSignature);
+        }
+        let inverse = invert(&denominator);
         // Step 5: s' = (HE + r * SSK)^-1 * j mod q, non-zero as both factors are.
         let s = *inverse * j;
         // Declassified: s is published in the signature.
