@@ -1,5 +1,6 @@
 //! Intermediate values of RFC 6507 (HE, J, Y), exposed so the Appendix A vectors can be
-//! checked step by step. Normal use needs none of this: sign and verify compute them.
+//! checked step by step, and the previous plain-multiplication sign and verify paths, kept
+//! as references for tests and benchmarks. Normal use needs none of this.
 
 use crate::error::Result;
 use crate::generator;

@@ -6,6 +6,17 @@
 //! its SSK once ([`validate_ssk`], done by [`SigningKey::new`]); anyone holding the KPAK
 //! verifies a signature from the signer's ID alone ([`VerifyingKey`]).
 //!
+//! A responder that hears from the same senders within a key period keeps a
+//! [`VerifierCache`] (or one [`PreparedVerifier`] per sender): HS and a fixed-base table for
+//! Y = \[HS\]PVT + KPAK, keyed by the full key material, make each later verification a
+//! few times cheaper than a cold one.
+//!
+//! Speed without leaving RustCrypto's field arithmetic: \[k\]G comes from a process-wide
+//! fixed-base table (p256 0.13 has none of its own), read in constant time for secrets (j,
+//! SSK, v, KSAK) and directly for public scalars; verification, on public data only, runs
+//! in variable time in Jacobian coordinates, as one linear combination
+//! \[s HE\]G + \[s r HS\]PVT + \[s r\]KPAK.
+//!
 //! ```
 //! use eccsi::{Kms, SigningKey, VerifyingKey};
 //! use eccsi::rand_core::OsRng;
@@ -16,6 +27,9 @@
 //! let signer = SigningKey::new(id, keys.ssk, keys.pvt, kms.kpak())?;
 //! let sig = signer.sign(b"message", &mut OsRng);
 //! VerifyingKey::new(id, kms.kpak()).verify(b"message", &sig)?;
+//!
+//! let cache = eccsi::VerifierCache::new(1024);
+//! cache.verify(id, &kms.kpak(), b"message", &sig)?;
 //! # Ok::<(), eccsi::EccsiError>(())
 //! ```
 
