@@ -43,7 +43,7 @@ pub struct CacheStats {
     pub evictions: u64,
 }
 
-/// Bounded LRU cache of prepared verifiers (about 37 KB each). Lookups take a lock
+/// Bounded LRU cache of prepared verifiers (about 33 KB each). Lookups take a lock
 /// briefly; building an entry and verifying happen outside it.
 pub struct VerifierCache {
     capacity: usize,

@@ -10,12 +10,12 @@ use crate::hash::Hs;
 use crate::jacobian::Jacobian;
 use crate::point::{Kpak, Pvt};
 use crate::sig::Signature;
-use crate::table::VartimeTable;
+use crate::table::{VartimeTable, Y_WIDTH};
 use crate::verify;
 
 /// Verification state for one (ID, PVT, KPAK): build once (about the cost of one cold
 /// verification), then verify that signer's signatures roughly five times faster. Holds
-/// public data only (about 37 KB), and verifies in variable time.
+/// public data only (about 33 KB), and verifies in variable time.
 #[derive(Clone)]
 pub struct PreparedVerifier {
     id: Vec<u8>,
@@ -35,7 +35,7 @@ impl PreparedVerifier {
             pvt,
             kpak,
             hs,
-            y_table: VartimeTable::new(&y),
+            y_table: VartimeTable::new(&y, Y_WIDTH),
         }
     }
 

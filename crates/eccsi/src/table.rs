@@ -1,10 +1,11 @@
-//! Fixed-base tables: for a point P, the affine multiples d * 16^i * P (d = 1..8, i = 0..64),
-//! so that [k]P is 65 mixed additions of table entries and no doublings, with k written in
-//! signed radix-16 digits in [-8, 8].
+//! Fixed-base tables: for a point P and a window width w, the affine multiples
+//! d * 2^(w i) * P (d = 1..2^(w-1), one row per digit), so that [k]P is one mixed addition
+//! per digit and no doublings, with k written in signed radix-2^w digits in
+//! [-2^(w-1), 2^(w-1)]. Width 4: 65 rows of 8.
 //!
 //! [`FixedBaseTable`] is the constant-time one, for secret scalars times G: every digit
-//! scans all eight entries of its row with `subtle` selection, a fixed schedule of 65
-//! complete additions, no secret-dependent branch or index. [`VartimeTable`] is for public
+//! scans all entries of its row with `subtle` selection, a fixed schedule of one complete
+//! addition per digit, no secret-dependent branch or index. [`VartimeTable`] is for public
 //! scalars (verification): direct indexing, zero digits skipped, Jacobian formulas.
 //! p256 0.13 has no precomputed generator table (`mul_by_generator` is a plain
 //! multiplication), hence this module.
@@ -17,43 +18,48 @@ use zeroize::Zeroizing;
 
 use crate::jacobian::{batch_to_affine, Affine, Jacobian};
 
-/// Number of signed radix-16 digits of a scalar below q < 2^256 (the last one is 0 or 1).
-const DIGITS: usize = 65;
-/// Entries per row: the multiples 1..=8 of the row's base.
-const ROW: usize = 8;
+/// The width the per-sender Y tables use (65 rows of 8 entries, about 33 KB).
+pub(crate) const Y_WIDTH: usize = 4;
 
-/// The constant-time table for one public base point, as p256 affine points (65 * 8 of
-/// them, about 37 KB).
+/// Digits of a scalar below q < 2^256 in signed radix 2^w: ceil(257 / w), enough for the
+/// carry out of bit 255 (widths 2..=7, so that digits fit an i8).
+fn digit_count(width: usize) -> usize {
+    257usize.div_ceil(width)
+}
+
+/// Entries per row: the multiples 1..=2^(w-1) of the row's base.
+fn row_len(width: usize) -> usize {
+    1 << (width - 1)
+}
+
+/// The constant-time table for one public base point, as p256 affine points.
 #[derive(Clone)]
 pub(crate) struct FixedBaseTable {
-    rows: Vec<[AffinePoint; ROW]>,
+    width: usize,
+    entries: Vec<AffinePoint>,
 }
 
 impl FixedBaseTable {
     /// Builds the table for a public, non-identity `base` (the generator). For the identity
     /// it is a table of identities, which multiplies to the identity as it should.
-    pub(crate) fn new(base: &ProjectivePoint) -> Self {
+    pub(crate) fn new(base: &ProjectivePoint, width: usize) -> Self {
         let fast = Affine::from_point(&base.to_affine())
-            .and_then(|base| batch_to_affine(&multiples(&Jacobian::from_affine(&base))))
+            .and_then(|base| batch_to_affine(&multiples(&Jacobian::from_affine(&base), width)))
             .and_then(|affine| affine.into_iter().map(Affine::to_point).collect());
-        let affine = fast.unwrap_or_else(|| multiples_plain(base));
-        let rows = affine
-            .chunks_exact(ROW)
-            .map(|chunk| {
-                let mut row = [AffinePoint::IDENTITY; ROW];
-                row.copy_from_slice(chunk);
-                row
-            })
-            .collect();
-        Self { rows }
+        let entries = fast.unwrap_or_else(|| multiples_plain(base, width));
+        Self { width, entries }
     }
 
     /// [k]P in constant time for a secret k: every row is read in full, whatever the digit.
     pub(crate) fn mul_ct(&self, k: &Scalar) -> ProjectivePoint {
-        let digits = recode(k);
+        let digits = recode(k, self.width);
         let mut acc = ProjectivePoint::IDENTITY;
-        for (row, &digit) in self.rows.iter().zip(digits.iter()) {
-            // mask is all ones for a negative digit; abs = |digit| in 0..=8.
+        for (row, &digit) in self
+            .entries
+            .chunks_exact(row_len(self.width))
+            .zip(digits.iter())
+        {
+            // mask is all ones for a negative digit; abs = |digit| in 0..=2^(w-1).
             let mask = digit >> 7;
             let abs = ((digit ^ mask) - mask) as u8;
             let mut entry = AffinePoint::IDENTITY;
@@ -69,40 +75,37 @@ impl FixedBaseTable {
 }
 
 /// The variable-time table for one public point (the generator, or a signer's Y), as
-/// field-element pairs (about 33 KB). Empty for the identity.
+/// field-element pairs. Empty for the identity.
 #[derive(Clone)]
 pub(crate) struct VartimeTable {
-    rows: Vec<[Affine; ROW]>,
+    width: usize,
+    entries: Vec<Affine>,
 }
 
 impl VartimeTable {
     /// Builds the table for a public `base`.
-    pub(crate) fn new(base: &Jacobian) -> Self {
-        let rows = if base.is_identity() {
+    pub(crate) fn new(base: &Jacobian, width: usize) -> Self {
+        let entries = if base.is_identity() {
             Vec::new()
         } else {
             // The multiples are never the identity, so the batch inversion succeeds.
-            batch_to_affine(&multiples(base))
-                .unwrap_or_default()
-                .chunks_exact(ROW)
-                .map(|chunk| {
-                    let mut row = [chunk[0]; ROW];
-                    row.copy_from_slice(chunk);
-                    row
-                })
-                .collect()
+            batch_to_affine(&multiples(base, width)).unwrap_or_default()
         };
-        Self { rows }
+        Self { width, entries }
     }
 
     /// acc + [k]P for a public k (variable time).
     pub(crate) fn add_mul(&self, acc: &Jacobian, k: &Scalar) -> Jacobian {
-        let digits = recode(k);
+        let digits = recode(k, self.width);
         let mut acc = *acc;
-        for (row, &digit) in self.rows.iter().zip(digits.iter()) {
-            match digit {
-                1..=8 => acc = acc.add_affine(&row[digit as usize - 1]),
-                -8..=-1 => acc = acc.add_affine(&row[(-digit) as usize - 1].neg()),
+        for (row, &digit) in self
+            .entries
+            .chunks_exact(row_len(self.width))
+            .zip(digits.iter())
+        {
+            match digit.signum() {
+                1 => acc = acc.add_affine(&row[digit as usize - 1]),
+                -1 => acc = acc.add_affine(&row[digit.unsigned_abs() as usize - 1].neg()),
                 _ => {}
             }
         }
@@ -110,20 +113,22 @@ impl VartimeTable {
     }
 }
 
-/// d * 16^i * P for i = 0..64, d = 1..8, row by row, for a non-identity P. The multiples of
-/// a point of prime order by integers below q are distinct and never the identity.
-fn multiples(base: &Jacobian) -> Vec<Jacobian> {
-    let mut out = Vec::with_capacity(DIGITS * ROW);
+/// d * 2^(w i) * P for every row i and d = 1..2^(w-1), row by row, for a non-identity P.
+/// The multiples of a point of prime order by integers below q are distinct and never the
+/// identity (the Jacobian formulas' precondition), except that 2^(w i) for the last rows
+/// may exceed q: the additions handle equal and opposite points regardless.
+fn multiples(base: &Jacobian, width: usize) -> Vec<Jacobian> {
+    let (rows, len) = (digit_count(width), row_len(width));
+    let mut out = Vec::with_capacity(rows * len);
     let mut row_base = *base;
-    for _ in 0..DIGITS {
+    for _ in 0..rows {
         out.push(row_base);
-        let mut multiple = row_base.double();
-        out.push(multiple);
-        for _ in 2..ROW {
+        let mut multiple = row_base;
+        for _ in 1..len {
             multiple = multiple.add(&row_base);
             out.push(multiple);
         }
-        // 8 * 16^i * P doubled is the next row's base 16^(i+1) * P.
+        // 2^(w-1) * 2^(w i) * P doubled is the next row's base 2^(w (i+1)) * P.
         row_base = multiple.double();
     }
     out
@@ -131,13 +136,14 @@ fn multiples(base: &Jacobian) -> Vec<Jacobian> {
 
 /// The same multiples with p256's complete formulas and one inversion each: the path for
 /// the identity (a table of identities), and a fallback that should never run.
-fn multiples_plain(base: &ProjectivePoint) -> Vec<AffinePoint> {
-    let mut out = Vec::with_capacity(DIGITS * ROW);
+fn multiples_plain(base: &ProjectivePoint, width: usize) -> Vec<AffinePoint> {
+    let (rows, len) = (digit_count(width), row_len(width));
+    let mut out = Vec::with_capacity(rows * len);
     let mut row_base = *base;
-    for _ in 0..DIGITS {
+    for _ in 0..rows {
         let mut multiple = row_base;
         out.push(multiple.to_affine());
-        for _ in 1..ROW {
+        for _ in 1..len {
             multiple += row_base;
             out.push(multiple.to_affine());
         }
@@ -146,21 +152,30 @@ fn multiples_plain(base: &ProjectivePoint) -> Vec<AffinePoint> {
     out
 }
 
-/// Signed radix-16 digits d_0..d_64 in [-8, 8] with k = sum d_i 16^i, computed with
-/// arithmetic only (no branch on the digits), kept in a buffer wiped on drop.
-fn recode(k: &Scalar) -> Zeroizing<[i8; DIGITS]> {
+/// Signed radix-2^w digits d_i in [-2^(w-1), 2^(w-1)] with k = sum d_i 2^(w i), computed
+/// with arithmetic only (bit positions are public, nothing branches on the digits), kept
+/// in a buffer wiped on drop.
+fn recode(k: &Scalar, width: usize) -> Zeroizing<Vec<i8>> {
     let be = Zeroizing::new(k.to_repr());
-    let mut digits = Zeroizing::new([0i8; DIGITS]);
-    let mut carry = 0i8;
-    for (i, digit) in digits.iter_mut().take(DIGITS - 1).enumerate() {
-        let byte = be[31 - i / 2];
-        let nibble = ((byte >> (4 * (i & 1))) & 0xf) as i8;
-        let value = nibble + carry;
-        // carry = 1 exactly when value >= 8; the digit is then value - 16.
-        carry = (value + 8) >> 4;
-        *digit = value - (carry << 4);
+    let bit_byte = |index: usize| -> u16 {
+        if index < 32 {
+            be[31 - index] as u16
+        } else {
+            0
+        }
+    };
+    let half = 1i16 << (width - 1);
+    let mut digits = Zeroizing::new(vec![0i8; digit_count(width)]);
+    let mut carry = 0i16;
+    for (i, digit) in digits.iter_mut().enumerate() {
+        let position = i * width;
+        let pair = bit_byte(position / 8) | (bit_byte(position / 8 + 1) << 8);
+        let bits = ((pair >> (position % 8)) & ((1 << width) - 1)) as i16;
+        let value = bits + carry;
+        // carry = 1 exactly when value >= 2^(w-1); the digit is then value - 2^w.
+        carry = (value + half) >> width;
+        *digit = (value - (carry << width)) as i8;
     }
-    digits[DIGITS - 1] = carry;
     digits
 }
 
@@ -185,19 +200,24 @@ mod tests {
 
     #[test]
     fn recode_sums_back() {
-        for _ in 0..64 {
-            let k = Scalar::random(&mut OsRng);
-            let digits = recode(&k);
-            let sixteen = Scalar::from(16u64);
+        let edge = [Scalar::ZERO, -Scalar::ONE, -Scalar::from(2u64)];
+        for (k, width) in edge
+            .into_iter()
+            .chain((0..64).map(|_| Scalar::random(&mut OsRng)))
+            .flat_map(|k| (2..=7).map(move |w| (k, w)))
+        {
+            let digits = recode(&k, width);
+            let radix = Scalar::from(1u64 << width);
+            let half = 1i8 << (width - 1);
             let mut sum = Scalar::ZERO;
             for &d in digits.iter().rev() {
-                assert!((-8..=8).contains(&d));
+                assert!((-half..=half).contains(&d));
                 let term = if d < 0 {
                     -Scalar::from((-d) as u64)
                 } else {
                     Scalar::from(d as u64)
                 };
-                sum = sum * sixteen + term;
+                sum = sum * radix + term;
             }
             assert_eq!(sum, k);
         }
@@ -205,13 +225,19 @@ mod tests {
 
     #[test]
     fn tables_match_plain_multiplication() {
+        for width in [3, 4, 5, 6] {
+            tables_match_at(width);
+        }
+    }
+
+    fn tables_match_at(width: usize) {
         let base = ProjectivePoint::GENERATOR * Scalar::random(&mut OsRng);
-        let table = FixedBaseTable::new(&base);
-        let vartime = VartimeTable::new(&jacobian(&base));
+        let table = FixedBaseTable::new(&base, width);
+        let vartime = VartimeTable::new(&jacobian(&base), width);
         let edge = [Scalar::ZERO, Scalar::ONE, -Scalar::ONE, Scalar::from(8u64)];
         for k in edge
             .into_iter()
-            .chain((0..32).map(|_| Scalar::random(&mut OsRng)))
+            .chain((0..16).map(|_| Scalar::random(&mut OsRng)))
         {
             let expected = base * k;
             assert_eq!(table.mul_ct(&k), expected);
@@ -228,15 +254,17 @@ mod tests {
     #[test]
     fn jacobian_multiples_match_the_plain_ones() {
         let base = ProjectivePoint::GENERATOR * Scalar::random(&mut OsRng);
-        let fast = batch_to_affine(&multiples(&jacobian(&base))).unwrap();
-        let fast: Vec<AffinePoint> = fast.into_iter().map(|a| a.to_point().unwrap()).collect();
-        assert!(fast == multiples_plain(&base));
+        for width in [4, 6] {
+            let fast = batch_to_affine(&multiples(&jacobian(&base), width)).unwrap();
+            let fast: Vec<AffinePoint> = fast.into_iter().map(|a| a.to_point().unwrap()).collect();
+            assert!(fast == multiples_plain(&base, width));
+        }
     }
 
     #[test]
     fn identity_tables_give_identity() {
-        let table = FixedBaseTable::new(&ProjectivePoint::IDENTITY);
-        let vartime = VartimeTable::new(&Jacobian::IDENTITY);
+        let table = FixedBaseTable::new(&ProjectivePoint::IDENTITY, 4);
+        let vartime = VartimeTable::new(&Jacobian::IDENTITY, 4);
         let k = Scalar::random(&mut OsRng);
         assert_eq!(table.mul_ct(&k), ProjectivePoint::IDENTITY);
         assert!(vartime.add_mul(&Jacobian::IDENTITY, &k).is_identity());
