@@ -18,7 +18,7 @@ const CT_WIDTH: usize = 5;
 const VARTIME_WIDTH: usize = 6;
 
 static CT_TABLE: OnceLock<FixedBaseTable> = OnceLock::new();
-static VARTIME_TABLE: OnceLock<VartimeTable> = OnceLock::new();
+static VARTIME_TABLE: OnceLock<Option<VartimeTable>> = OnceLock::new();
 
 /// [k]G for a secret k (j, SSK, v, KSAK), constant time.
 pub(crate) fn mul_g(k: &Scalar) -> ProjectivePoint {
@@ -32,7 +32,15 @@ pub(crate) fn add_mul_g_vartime(acc: &Jacobian, k: &Scalar) -> Jacobian {
     VARTIME_TABLE
         .get_or_init(|| {
             let g = Affine::from_point(&AffinePoint::GENERATOR).map(|g| Jacobian::from_affine(&g));
-            VartimeTable::new(&g.unwrap_or(Jacobian::IDENTITY), VARTIME_WIDTH)
+            g.and_then(|g| VartimeTable::new(&g, VARTIME_WIDTH))
         })
-        .add_mul(acc, k)
+        .as_ref()
+        .map_or_else(|| plain_add_mul_g(acc, k), |table| table.add_mul(acc, k))
+}
+
+/// acc + \[k\]G by p256's plain multiplication: where the table could not be built (never,
+/// by construction), verification stays correct instead of panicking.
+fn plain_add_mul_g(acc: &Jacobian, k: &Scalar) -> Jacobian {
+    let term = Affine::from_point(&(ProjectivePoint::GENERATOR * k).to_affine());
+    term.map_or(*acc, |term| acc.add_affine(&term))
 }

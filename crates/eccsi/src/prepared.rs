@@ -22,7 +22,9 @@ pub struct PreparedVerifier {
     pvt: Pvt,
     kpak: Kpak,
     hs: Hs,
-    y_table: VartimeTable,
+    /// None only if the table could not be built (never, by construction): then the cold
+    /// path verifies.
+    y_table: Option<VartimeTable>,
 }
 
 impl PreparedVerifier {
@@ -71,8 +73,11 @@ impl PreparedVerifier {
         if *sig.pvt() != self.pvt {
             return Err(EccsiError::PvtMismatch);
         }
+        let Some(y_table) = &self.y_table else {
+            return verify::check_j(&verify::recover_j(&self.id, &self.kpak, msg, sig), sig);
+        };
         let (u1, u2) = verify::verify_scalars(&self.hs, msg, sig);
-        let j = self.y_table.add_mul(&Jacobian::IDENTITY, &u2);
+        let j = y_table.add_mul(&Jacobian::IDENTITY, &u2);
         verify::check_j(&generator::add_mul_g_vartime(&j, &u1), sig)
     }
 }

@@ -83,15 +83,15 @@ pub(crate) struct VartimeTable {
 }
 
 impl VartimeTable {
-    /// Builds the table for a public `base`.
-    pub(crate) fn new(base: &Jacobian, width: usize) -> Self {
+    /// Builds the table for a public `base`; None only if the batch inversion fails, which
+    /// the multiples (never the identity) rule out, so callers fall back rather than panic.
+    pub(crate) fn new(base: &Jacobian, width: usize) -> Option<Self> {
         let entries = if base.is_identity() {
             Vec::new()
         } else {
-            // The multiples are never the identity, so the batch inversion succeeds.
-            batch_to_affine(&multiples(base, width)).unwrap_or_default()
+            batch_to_affine(&multiples(base, width))?
         };
-        Self { width, entries }
+        Some(Self { width, entries })
     }
 
     /// acc + [k]P for a public k (variable time).
@@ -233,7 +233,7 @@ mod tests {
     fn tables_match_at(width: usize) {
         let base = ProjectivePoint::GENERATOR * Scalar::random(&mut OsRng);
         let table = FixedBaseTable::new(&base, width);
-        let vartime = VartimeTable::new(&jacobian(&base), width);
+        let vartime = VartimeTable::new(&jacobian(&base), width).unwrap();
         let edge = [Scalar::ZERO, Scalar::ONE, -Scalar::ONE, Scalar::from(8u64)];
         for k in edge
             .into_iter()
@@ -264,7 +264,7 @@ mod tests {
     #[test]
     fn identity_tables_give_identity() {
         let table = FixedBaseTable::new(&ProjectivePoint::IDENTITY, 4);
-        let vartime = VartimeTable::new(&Jacobian::IDENTITY, 4);
+        let vartime = VartimeTable::new(&Jacobian::IDENTITY, 4).unwrap();
         let k = Scalar::random(&mut OsRng);
         assert_eq!(table.mul_ct(&k), ProjectivePoint::IDENTITY);
         assert!(vartime.add_mul(&Jacobian::IDENTITY, &k).is_identity());
