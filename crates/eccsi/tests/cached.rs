@@ -213,3 +213,31 @@ fn lru_keeps_capacity_and_stays_correct() {
         .expect("verifies without caching");
     assert!(off.is_empty());
 }
+
+/// A responder shares one cache across its worker threads.
+#[test]
+fn cache_is_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<VerifierCache>();
+    assert_send_sync::<PreparedVerifier>();
+
+    let s = sender([41; 32], [42; 32], b"2026-12\0tel:+447700900125\0");
+    let sig = s
+        .key
+        .sign_with_j(b"m", &scalar_bytes([43; 32]))
+        .expect("sign");
+    let cache = std::sync::Arc::new(VerifierCache::new(4));
+    let threads: Vec<_> = (0..2)
+        .map(|_| {
+            let (cache, id, kpak) = (cache.clone(), s.id.clone(), s.kms.kpak());
+            std::thread::spawn(move || {
+                (0..4).all(|_| cache.verify(&id, &kpak, b"m", &sig).is_ok())
+                    && cache.verify(&id, &kpak, b"n", &sig).is_err()
+            })
+        })
+        .collect();
+    for thread in threads {
+        assert!(thread.join().expect("thread"));
+    }
+    assert_eq!(cache.len(), 1);
+}
