@@ -163,9 +163,9 @@ pub struct CreateArgs {
     #[arg(long, value_name = "SECONDS")]
     key_offset: Option<u64>,
 
-    /// 3GPP: what the key is for.
-    #[arg(long, value_enum, default_value_t = create_3gpp::Purpose::Pck)]
-    purpose: create_3gpp::Purpose,
+    /// 3GPP: what the key is for: GMK, PCK, CSK, SPK, MKFC, MSCCK or MuSiK.
+    #[arg(long, value_name = "NAME", default_value = "PCK", value_parser = create_3gpp::parse_purpose)]
+    purpose: KeyPurpose,
 
     /// 3GPP: the key's 32-bit ID in hex, its top 4 bits the purpose tag (default: random).
     #[arg(long, value_name = "HEX", value_parser = parse_key_id)]

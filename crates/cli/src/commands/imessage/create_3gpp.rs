@@ -4,7 +4,6 @@
 //! parameters sealed under it; optionally a SAKKE-to-self copy for the initiator.
 
 use anyhow::{bail, Context, Result};
-use clap::ValueEnum;
 use eccsi::rand_core::{OsRng, RngCore};
 use eccsi::{Pvt, SigningKey};
 use mikey::sakke::Ssv;
@@ -17,37 +16,15 @@ use crate::keystore::{load_public_file, load_secret_hex_file, load_ssk_hex_file}
 use crate::secret_hex;
 use crate::time::UtcTime;
 
-/// What the key is for (the purpose tag of its ID, TS 33.180).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Purpose {
-    /// Group master key, sent to each member under its own GUK-ID.
-    Gmk,
-    /// Private call key.
-    Pck,
-    /// Client-server key.
-    Csk,
-    /// Signalling protection key.
-    Spk,
-    /// MCData file-distribution key.
-    Mkfc,
-    /// MCX server-client control key.
-    Mscck,
-    /// Multicast signalling key.
-    Musik,
-}
-
-impl Purpose {
-    fn key_purpose(self) -> KeyPurpose {
-        match self {
-            Purpose::Gmk => KeyPurpose::Gmk,
-            Purpose::Pck => KeyPurpose::Pck,
-            Purpose::Csk => KeyPurpose::Csk,
-            Purpose::Spk => KeyPurpose::Spk,
-            Purpose::Mkfc => KeyPurpose::Mkfc,
-            Purpose::Mscck => KeyPurpose::Mscck,
-            Purpose::Musik => KeyPurpose::Musik,
-        }
-    }
+/// A key purpose by its TS 33.180 name (GMK, PCK, CSK, SPK, MKFC, MSCCK, MuSiK), in any
+/// case.
+pub(super) fn parse_purpose(text: &str) -> Result<KeyPurpose, String> {
+    (0..16)
+        .filter_map(|tag| KeyPurpose::from_tag(tag).ok())
+        .find(|p| p.name().eq_ignore_ascii_case(text))
+        .ok_or_else(|| {
+            format!("not a key purpose: {text} (GMK, PCK, CSK, SPK, MKFC, MSCCK, MuSiK)")
+        })
 }
 
 const NEEDS: &str = "a 3GPP message is created with --from URI, --ssk FILE, --pvt HEX and \
@@ -104,7 +81,7 @@ pub(super) fn create_3gpp(args: &CreateArgs, json: bool) -> Result<()> {
         )
     })?;
 
-    let purpose = args.purpose.key_purpose();
+    let purpose = args.purpose;
     let key_id = match args.key_id {
         Some(id) if KeyPurpose::of(id).ok() != Some(purpose) => {
             bail!(
