@@ -176,8 +176,14 @@ pub struct OpenArgs {
 
     /// KMS public key file (kms-public.json) of the responder's KMS; also the
     /// initiator's unless --initiator-kms-public is given.
-    #[arg(long, value_name = "FILE")]
-    kms_public: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "store")]
+    kms_public: Option<PathBuf>,
+
+    /// 3GPP: a key store with the responder's KMS (key periods included) and keys, as
+    /// `sakke kms import-3gpp` writes it: instead of --kms-public, --rsk, --key-period
+    /// and --key-offset. The RSK is that of --to for the message's key period.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["kms_public", "rsk", "key_period", "key_offset", "kms_uri", "user"])]
+    store: Option<PathBuf>,
 
     /// KMS public key file of the initiator's KMS (its KPAK verifies the signature).
     #[arg(long, value_name = "FILE")]
@@ -494,7 +500,7 @@ fn open_rfc6509(args: &OpenArgs, bytes: &[u8], sent: UtcTime, json: bool) -> Res
         );
     };
     let keys = load_user_file(user)?;
-    let responder_kms = load_public_file(&args.kms_public)?;
+    let responder_kms = load_public_file(kms_public_path(args)?)?;
     let initiator_kms = initiator_kms(args, &responder_kms)?;
 
     // The identifiers use the month of T: say so plainly when the keys are for another.
@@ -561,19 +567,45 @@ fn print_keys(derived: &DerivedKeys) {
     println!("  salt    {}", derived.salt.as_str());
 }
 
+/// --kms-public, which only --store replaces (and only for 3GPP messages).
+fn kms_public_path(args: &OpenArgs) -> Result<&Path> {
+    match &args.kms_public {
+        Some(path) => Ok(path),
+        None => bail!(
+            "an RFC 6509 message is opened with --user FILE and --kms-public FILE; --store \
+             is for 3GPP messages"
+        ),
+    }
+}
+
 fn open_3gpp(args: &OpenArgs, bytes: &[u8], time: NtpTimestamp, json: bool) -> Result<()> {
     const NEEDS: &str = "a 3GPP message (SAKKE ID scheme 2) is opened with --to URI, \
-        --rsk FILE and --key-period SECONDS (and --key-offset if not 0)";
+        --rsk FILE and --key-period SECONDS (and --key-offset if not 0), or --to URI and \
+        --store DIR";
     if args.user.is_some() {
         bail!("{NEEDS}, not --user (an RFC 6509 key file)");
+    }
+    if let (Some(dir), Some(to)) = (&args.store, &args.to) {
+        let (periods, responder_kms, rsk) = super::imessage_store::responder_keys(dir, to, time)?;
+        let kms_uri = responder_kms.kms_uri.clone();
+        return open_3gpp_with(
+            args,
+            bytes,
+            time,
+            json,
+            periods,
+            responder_kms,
+            rsk,
+            &kms_uri,
+        );
     }
     let (Some(to), Some(rsk_file), Some(length)) = (&args.to, &args.rsk, args.key_period) else {
         bail!("{NEEDS}");
     };
     let periods = KeyPeriods::new(length, args.key_offset.unwrap_or(0))
         .context("--key-period must be at least 1 second")?;
-    let responder_kms = load_public_file(&args.kms_public)?;
-    let initiator_kms = initiator_kms(args, &responder_kms)?;
+    let kms_public = kms_public_path(args)?;
+    let responder_kms = load_public_file(kms_public)?;
     let kms_uri = args.kms_uri.as_ref().unwrap_or(&responder_kms.kms_uri);
     let me = McxIdentity::new(to.as_str(), kms_uri.as_str(), periods);
     let period_no = me.period_number(time).with_context(|| {
@@ -594,9 +626,39 @@ fn open_3gpp(args: &OpenArgs, bytes: &[u8], time: NtpTimestamp, json: bool) -> R
              ({length} s periods from offset {}) under the KMS of {}",
             rsk_file.display(),
             periods.offset(),
-            args.kms_public.display()
+            kms_public.display()
         )
     })?;
+    let kms_uri = kms_uri.clone();
+    open_3gpp_with(
+        args,
+        bytes,
+        time,
+        json,
+        periods,
+        responder_kms,
+        rsk,
+        &kms_uri,
+    )
+}
+
+/// Opens a 3GPP message to --to with its RSK (already checked against the UID).
+#[allow(clippy::too_many_arguments)]
+fn open_3gpp_with(
+    args: &OpenArgs,
+    bytes: &[u8],
+    time: NtpTimestamp,
+    json: bool,
+    periods: KeyPeriods,
+    responder_kms: KmsPublic,
+    rsk: mikey::sakke::Rsk,
+    kms_uri: &Uri,
+) -> Result<()> {
+    let to = args.to.as_ref().context("--to URI is required")?;
+    let me = McxIdentity::new(to.as_str(), kms_uri.as_str(), periods);
+    let period_no = me.period_number(time)?;
+    let uid = me.uid(period_no)?;
+    let initiator_kms = initiator_kms(args, &responder_kms)?;
 
     let initiator_kms_uri = args
         .initiator_kms_uri

@@ -5,6 +5,8 @@ pub mod batch;
 pub mod bench;
 pub mod demo;
 pub mod imessage;
+pub mod imessage_store;
 pub mod kms;
+pub mod kms_3gpp;
 pub mod load;
 pub mod serve;
