@@ -225,6 +225,7 @@ impl Store {
         let mut plan = vec![self.plan(
             self.public_path(),
             KMS_PUBLIC_FORMAT,
+            Holds::PublicKeys,
             public_json(public).into(),
             force,
         )?];
@@ -254,7 +255,13 @@ impl Store {
                     }
                 }
             }
-            plan.push(self.plan(path, USER_3GPP_FORMAT, keys.to_json(), force)?);
+            plan.push(self.plan(
+                path,
+                USER_3GPP_FORMAT,
+                Holds::Secrets,
+                keys.to_json(),
+                force,
+            )?);
         }
 
         create_private_dir(self.dir()).map_err(io_err(self.dir()))?;
@@ -279,10 +286,11 @@ impl Store {
         &self,
         path: PathBuf,
         format: &'static str,
+        holds: Holds,
         contents: Zeroizing<Vec<u8>>,
         force: bool,
     ) -> Result<Planned> {
-        let unchanged = match read_key_file(&path, Holds::Secrets, "") {
+        let unchanged = match read_key_file(&path, holds, "") {
             Ok(old) => {
                 if *old != *contents && !force {
                     return Err(KeyStoreError::Exists { path });
@@ -311,5 +319,51 @@ impl Store {
         self.staged(&path, USER_3GPP_FORMAT, false, &keys.to_json())?
             .finish()?;
         Ok(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keystore::parse_public_file;
+
+    const Z: &str = "046fc2cf00fd48467abe7c02f383002fc49b6632bf0f7071d958f1f128154e6fae1f69bb91691a191a358fe647a3e020d2365d52f81fb3af4ea271654f1a880274c1ae228ac72cc15d535394321bd2143cea2619fb3b0c6ce7a5f72714d8ef4d11cb0c991c3376ca31b168b01e66021effdbf7920bd66615e6f0d6a1e61c06e72e61b4138738c11bc249a3849e9c4cff327a7d0d2769c3d97a37f86adfb13baa257e628ce236f40360d3f7b8d95b0e3fcc19417602d7d6b8928b855eae9129be1f0b87d33e884906dd95a04a8bd61240bad60f9dfada64806726f8f08b86343f54046416f5198116e9798c218bcf9ca07d0baa4be50062bfe54e44495b6ed59cb6";
+    const KPAK: &str = "0448f9c2c48b50735f6bc70ec6691073243f1e0bd83cc73bb936d61ffcb2d6049a5b297e8205b29fbd8591cb582d6402add21451ce4beebeaaa7520e93b11cf28f";
+
+    fn public(extra: &str) -> String {
+        format!(
+            "{{\"format\":\"sakke-engine/kms-public\",\"version\":1,\"kms_uri\":\"kms\",\
+             \"sakke_public_key\":\"{Z}\",\"eccsi_kpak\":\"{KPAK}\"{extra}}}"
+        )
+    }
+
+    #[test]
+    fn kms_public_files_with_and_without_3gpp_periods() {
+        let path = Path::new("kms-public.json");
+        let old = parse_public_file(public("").as_bytes(), path).unwrap();
+        assert_eq!(old.mcx, None);
+        // Written back byte for byte as before: no 3GPP fields appear.
+        assert!(!String::from_utf8(public_json(&old))
+            .unwrap()
+            .contains("user_key"));
+        let mcx = public(",\"user_id_format\":\"2\",\"user_key_period\":10,\"user_key_offset\":5");
+        let new = parse_public_file(mcx.as_bytes(), path).unwrap();
+        assert_eq!(new.mcx, Some(KeyPeriods::new(10, 5).unwrap()));
+        let again = parse_public_file(&public_json(&new), path).unwrap();
+        assert_eq!(again.mcx, new.mcx);
+        for bad in [
+            ",\"user_key_period\":10",
+            ",\"user_id_format\":\"1\",\"user_key_period\":10,\"user_key_offset\":5",
+            ",\"user_id_format\":\"2\",\"user_key_period\":0,\"user_key_offset\":5",
+        ] {
+            assert!(
+                parse_public_file(public(bad).as_bytes(), path).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(mcx_periods(&old, path)
+            .unwrap_err()
+            .to_string()
+            .contains("records no 3GPP key periods"));
     }
 }

@@ -201,6 +201,13 @@ fn init(args: &InitArgs, json: bool) -> Result<()> {
         );
         println!("  ECCSI KPAK  {}... (65 bytes)", &report.eccsi_kpak[..32]);
         println!("  secrets in  {} (mode 0600)", store.kms_path().display());
+        if let Some(p) = public.mcx {
+            println!(
+                "  3GPP        key periods of {} s from offset {} (UserIdFormat 2)",
+                p.length(),
+                p.offset()
+            );
+        }
     }
     Ok(())
 }
