@@ -384,3 +384,42 @@ fn kms_errors_and_cert_cache_are_reported() {
         }
     ));
 }
+
+#[test]
+fn no_truncation_or_byte_change_panics_or_slips_through() {
+    let kms = kms();
+    let original = &key_sets(ALICE)[0];
+    for doc in [INIT.as_bytes(), ALICE.as_bytes()] {
+        for cut in 0..doc.trim_ascii_end().len() {
+            // Every prefix short of the closing tag is refused.
+            if let Ok(r) = parse_response(&doc[..cut]) {
+                panic!("prefix of {cut} bytes parsed: {r:?}");
+            }
+        }
+    }
+    let doc = ALICE.as_bytes();
+    for i in 0..doc.len() {
+        for flip in [0x01u8, 0x20, 0x80] {
+            let mut bad = doc.to_vec();
+            bad[i] ^= flip;
+            let Ok(r) = parse_response(&bad) else {
+                continue;
+            };
+            let KmsMessage::KeyProv(p) = r.message else {
+                continue;
+            };
+            let set = &p.key_sets[0];
+            // A change in the keys or identity must not validate as the same keys for the
+            // same user (changes in case, whitespace or attributes may parse to the same).
+            if set != original && i % 7 == 0 {
+                if let Ok(v) = set.validate(&kms) {
+                    assert_ne!(
+                        (v.user_uri.as_str(), v.key_period_no),
+                        (original.user_uri.as_str(), original.key_period_no),
+                        "byte {i} ^ {flip:#x}"
+                    );
+                }
+            }
+        }
+    }
+}
