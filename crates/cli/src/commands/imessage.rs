@@ -586,18 +586,15 @@ fn open_3gpp(args: &OpenArgs, bytes: &[u8], time: NtpTimestamp, json: bool) -> R
         bail!("{NEEDS}, not --user (an RFC 6509 key file)");
     }
     if let (Some(dir), Some(to)) = (&args.store, &args.to) {
-        let (periods, responder_kms, rsk) = super::imessage_store::responder_keys(dir, to, time)?;
-        let kms_uri = responder_kms.kms_uri.clone();
-        return open_3gpp_with(
-            args,
-            bytes,
-            time,
-            json,
+        let (periods, kms, rsk) = super::imessage_store::responder_keys(dir, to, time)?;
+        let kms_uri = kms.kms_uri.clone();
+        let responder = Responder3gpp {
             periods,
-            responder_kms,
+            kms,
+            kms_uri,
             rsk,
-            &kms_uri,
-        );
+        };
+        return open_3gpp_with(args, bytes, time, json, responder);
     }
     let (Some(to), Some(rsk_file), Some(length)) = (&args.to, &args.rsk, args.key_period) else {
         bail!("{NEEDS}");
@@ -629,31 +626,38 @@ fn open_3gpp(args: &OpenArgs, bytes: &[u8], time: NtpTimestamp, json: bool) -> R
             kms_public.display()
         )
     })?;
-    let kms_uri = kms_uri.clone();
-    open_3gpp_with(
-        args,
-        bytes,
-        time,
-        json,
+    let responder = Responder3gpp {
         periods,
-        responder_kms,
+        kms_uri: kms_uri.clone(),
+        kms: responder_kms,
         rsk,
-        &kms_uri,
-    )
+    };
+    open_3gpp_with(args, bytes, time, json, responder)
+}
+
+/// The responder's side of a 3GPP message: its KMS, the KMS URI in its UID, its RSK.
+struct Responder3gpp {
+    periods: KeyPeriods,
+    kms: KmsPublic,
+    kms_uri: Uri,
+    rsk: mikey::sakke::Rsk,
 }
 
 /// Opens a 3GPP message to --to with its RSK (already checked against the UID).
-#[allow(clippy::too_many_arguments)]
 fn open_3gpp_with(
     args: &OpenArgs,
     bytes: &[u8],
     time: NtpTimestamp,
     json: bool,
-    periods: KeyPeriods,
-    responder_kms: KmsPublic,
-    rsk: mikey::sakke::Rsk,
-    kms_uri: &Uri,
+    responder: Responder3gpp,
 ) -> Result<()> {
+    let Responder3gpp {
+        periods,
+        kms: responder_kms,
+        kms_uri,
+        rsk,
+    } = responder;
+    let kms_uri = &kms_uri;
     let to = args.to.as_ref().context("--to URI is required")?;
     let me = McxIdentity::new(to.as_str(), kms_uri.as_str(), periods);
     let period_no = me.period_number(time)?;
