@@ -638,3 +638,48 @@ fn bad_documents_each_get_their_own_error_and_write_nothing() {
     assert_ne!(snapshot(&s.path("existing")), before);
     assert_eq!(snapshot(&s.path("existing")).len(), 3);
 }
+
+#[test]
+fn kms_init_records_the_3gpp_key_periods_given() {
+    let s = Scratch::new("kms3gpp-init");
+    let ks = s.arg("ks");
+    let report = stdout_json(&sakke_ok(&[
+        "--json",
+        "kms",
+        "init",
+        "--store",
+        &ks,
+        "--user-key-period",
+        "16777215",
+        "--user-key-offset",
+        "100",
+    ]));
+    assert_eq!(report["user_key_period"], 16_777_215);
+    assert_eq!(report["user_key_offset"], 100);
+    for file in ["kms.json", "kms-public.json"] {
+        let f = read_json(&s.path(&format!("ks/{file}")));
+        assert_eq!(f["user_id_format"], "2", "{file}");
+        assert_eq!(f["user_key_period"], 16_777_215, "{file}");
+        assert_eq!(f["user_key_offset"], 100, "{file}");
+    }
+    // `kms repair` keeps them (it rewrites kms-public.json from kms.json).
+    sakke_ok(&["kms", "repair", "--store", &ks]);
+    assert_eq!(
+        read_json(&s.path("ks/kms-public.json"))["user_key_offset"],
+        100
+    );
+    // Without any 3GPP option nothing is recorded; a zero period is refused.
+    let plain = s.arg("plain");
+    let report = stdout_json(&sakke_ok(&["--json", "kms", "init", "--store", &plain]));
+    assert!(report.get("user_key_period").is_none());
+    let err = sakke_err(&[
+        "kms",
+        "init",
+        "--store",
+        &s.arg("zero"),
+        "--user-key-period",
+        "0",
+    ]);
+    assert!(err.contains("at least 1 second"), "{err}");
+    assert!(!s.path("zero").exists());
+}

@@ -183,12 +183,18 @@ fn init(args: &InitArgs, json: bool) -> Result<()> {
         kms_uri: String,
         sakke_public_key: String,
         eccsi_kpak: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        user_key_period: Option<u64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        user_key_offset: Option<u64>,
     }
     let report = Report {
         store: store.dir().display().to_string(),
         kms_uri: public.kms_uri.to_string(),
         sakke_public_key: hex::encode(public.z.to_bytes()),
         eccsi_kpak: hex::encode(public.kpak.as_bytes()),
+        user_key_period: public.mcx.map(|p| p.length()),
+        user_key_offset: public.mcx.map(|p| p.offset()),
     };
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
