@@ -429,6 +429,37 @@ fn our_own_kms_exports_documents_that_import_and_open() {
         &bob_prov,
     ]);
 
+    // An output that would be overwritten is refused before any key is issued.
+    let err = sakke_err(&[
+        "kms",
+        "export-3gpp",
+        "--store",
+        &ks,
+        "--uri",
+        "sip:carol@example.org",
+        "--at",
+        at,
+        "--keyprov-out",
+        &bob_prov,
+    ]);
+    assert!(err.contains("already exists"), "{err}");
+    assert!(!s
+        .path(&format!("ks/users/sip_carol@example.org_{n}.json"))
+        .exists());
+    let err = sakke_err(&[
+        "kms",
+        "export-3gpp",
+        "--store",
+        &ks,
+        "--uri",
+        bob,
+        "--uri",
+        bob,
+        "--init-out",
+        &s.arg("twice.xml"),
+    ]);
+    assert!(err.contains("given twice"), "{err}");
+
     // Bob's device imports the documents; a PCK from Alice opens from that store.
     let dev = s.arg("bob-device");
     run_ok(&import(&dev, &init, &[bob_prov.as_str()], &[]));

@@ -319,7 +319,9 @@ fn head(public: &KmsPublic, args: &ExportArgs, kind: &str, message: KmsMessage) 
     }
 }
 
-fn write_out(path: &Path, args: &ExportArgs, store: &Store, contents: &[u8]) -> Result<()> {
+/// An output file, checked (never a key file, an input, or an existing file without
+/// --force) before any key is issued; written by [`finish`].
+fn open_out(path: &Path, args: &ExportArgs, store: &Store) -> Result<OutputFile> {
     let public = store.public_path();
     let inputs: [&Path; 1] = [&public];
     let rules = OutputRules {
@@ -328,7 +330,13 @@ fn write_out(path: &Path, args: &ExportArgs, store: &Store, contents: &[u8]) -> 
         key_format: None,
         key_store_writer: false,
     };
-    OutputFile::write_all_to(path, &rules, contents)?;
+    Ok(OutputFile::create(path, &rules)?)
+}
+
+fn finish(mut file: OutputFile, contents: &[u8]) -> Result<()> {
+    let target = file.target().display().to_string();
+    std::io::Write::write_all(&mut file, contents).with_context(|| format!("writing {target}"))?;
+    file.finish()?;
     Ok(())
 }
 
@@ -358,8 +366,22 @@ pub fn export(args: &ExportArgs, json: bool) -> Result<()> {
         issued: bool,
         file: String,
     }
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(twice) = args.uri.iter().find(|u| !seen.insert(*u)) {
+        bail!("--uri {twice} is given twice");
+    }
+    let init_file = args
+        .init_out
+        .as_ref()
+        .map(|p| open_out(p, args, &store))
+        .transpose()?;
+    let keyprov_file = args
+        .keyprov_out
+        .as_ref()
+        .map(|p| open_out(p, args, &store))
+        .transpose()?;
     let mut users = Vec::new();
-    if let Some(out) = &args.keyprov_out {
+    if let Some(file) = keyprov_file {
         let is_kms = store.kms_path().exists();
         // Issuing writes into the store: hold its lock (an imported store only reads).
         let _lock = if is_kms { Some(store.lock()?) } else { None };
@@ -403,16 +425,16 @@ pub fn export(args: &ExportArgs, json: bool) -> Result<()> {
             }),
         );
         let doc = write_response(&response);
-        // The output is checked and written before new keys are stored: a refused
-        // --keyprov-out leaves the store as it was.
-        write_out(out, args, &store, &doc)?;
+        // The KMS records what it issues before handing it out; the output was checked
+        // before anything was issued, so a refused --keyprov-out leaves the store as it was.
         for (keys, issued, _) in &users {
             if *issued {
                 store.write_mcx_user(keys)?;
             }
         }
+        finish(file, &doc)?;
     }
-    if let Some(out) = &args.init_out {
+    if let Some(file) = init_file {
         let cert = KmsCertificate::root(
             public.kms_uri.as_str(),
             periods.length(),
@@ -429,7 +451,7 @@ pub fn export(args: &ExportArgs, json: bool) -> Result<()> {
                 certificate: cert,
             }),
         );
-        write_out(out, args, &store, &write_response(&response))?;
+        finish(file, &write_response(&response))?;
     }
 
     let report: Vec<User> = users
