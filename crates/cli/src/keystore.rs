@@ -236,6 +236,7 @@ impl McxFields {
     }
 }
 
+/// `with_mcx(periods)` on both KMS file structs, which carry the same three fields.
 macro_rules! with_mcx {
     ($t:ty) => {
         impl $t {
@@ -270,7 +271,7 @@ struct UserFile {
 
 /// Just enough of any file to know what it is before reading the rest.
 #[derive(Deserialize)]
-pub(crate) struct Header {
+struct Header {
     format: String,
     version: u64,
 }
