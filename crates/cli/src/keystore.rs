@@ -3,10 +3,17 @@
 //! ```text
 //! DIR/                     0700
 //!   kms.json               0600  secret: SAKKE master secret z, ECCSI KSAK (+ public keys)
-//!   kms-public.json        0600  public: SAKKE Z, ECCSI KPAK, KMS URI
+//!   kms-public.json        0600  public: SAKKE Z, ECCSI KPAK, KMS URI (+ 3GPP key periods)
 //!   users/                 0700
 //!     <uri>_<YYYY-MM>.json 0600  secret: one user's RSK, SSK and PVT for one key period
+//!     <uri>_<N>.json       0600  secret: the same for 3GPP key period number N
+//!                                (crate::keystore_3gpp)
 //! ```
+//!
+//! A KMS acting for 3GPP MCX also records its key period grid (UserKeyPeriod,
+//! UserKeyOffset; UserIdFormat 2) in kms.json and kms-public.json. The fields are
+//! optional, so files written before they existed still load, and a store without them
+//! is written byte for byte as before.
 //!
 //! Every file names its `format` and `version` first so that a later layout can be
 //! told apart; a loader refuses what it does not know rather than guessing.
@@ -20,6 +27,8 @@ use sakke::{Identifier, KmsPublicKey, ReceiverKey, Rsk};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use thiserror::Error;
 use zeroize::Zeroizing;
+
+use mikey::KeyPeriods;
 
 use crate::identity::{identifier_bytes, KeyPeriod, Uri};
 use crate::output_file::{FileLock, OutputError, OutputFile, OutputRules};
@@ -124,14 +133,14 @@ fn period_hint(period: KeyPeriod, available: &[KeyPeriod]) -> String {
     )
 }
 
-fn io_err(path: &Path) -> impl FnOnce(io::Error) -> KeyStoreError + '_ {
+pub(crate) fn io_err(path: &Path) -> impl FnOnce(io::Error) -> KeyStoreError + '_ {
     move |source| KeyStoreError::Io {
         path: path.to_path_buf(),
         source,
     }
 }
 
-fn field_err(path: &Path, field: &'static str, reason: impl ToString) -> KeyStoreError {
+pub(crate) fn field_err(path: &Path, field: &'static str, reason: impl ToString) -> KeyStoreError {
     KeyStoreError::Field {
         path: path.to_path_buf(),
         field,
@@ -151,6 +160,12 @@ struct KmsFile {
     sakke_public_key: String,
     eccsi_ksak: Zeroizing<String>,
     eccsi_kpak: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    user_id_format: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    user_key_period: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    user_key_offset: Option<u64>,
 }
 
 /// kms-public.json: what every user and peer needs from the KMS.
@@ -162,7 +177,81 @@ struct KmsPublicFile {
     kms_uri: String,
     sakke_public_key: String,
     eccsi_kpak: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    user_id_format: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    user_key_period: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    user_key_offset: Option<u64>,
 }
+
+/// The 3GPP MCX key period grid of a KMS (KmsCertificate UserIdFormat, UserKeyPeriod,
+/// UserKeyOffset), in kms.json and kms-public.json when the KMS has one.
+#[derive(Default)]
+struct McxFields {
+    user_id_format: Option<String>,
+    user_key_period: Option<u64>,
+    user_key_offset: Option<u64>,
+}
+
+/// The only UserIdFormat built: the TS 33.180 F.2.1 UID.
+pub const MCX_USER_ID_FORMAT: &str = "2";
+
+impl McxFields {
+    fn of(periods: Option<KeyPeriods>) -> McxFields {
+        match periods {
+            None => McxFields::default(),
+            Some(p) => McxFields {
+                user_id_format: Some(MCX_USER_ID_FORMAT.into()),
+                user_key_period: Some(p.length()),
+                user_key_offset: Some(p.offset()),
+            },
+        }
+    }
+
+    fn periods(&self, path: &Path) -> Result<Option<KeyPeriods>> {
+        match (
+            &self.user_id_format,
+            self.user_key_period,
+            self.user_key_offset,
+        ) {
+            (None, None, None) => Ok(None),
+            (Some(format), Some(length), Some(offset)) => {
+                if format != MCX_USER_ID_FORMAT {
+                    return Err(field_err(
+                        path,
+                        "user_id_format",
+                        format!("{format:?} is not supported (only 2, the 3GPP UID)"),
+                    ));
+                }
+                KeyPeriods::new(length, offset)
+                    .map(Some)
+                    .map_err(|e| field_err(path, "user_key_period", e))
+            }
+            _ => Err(KeyStoreError::Inconsistent {
+                path: path.to_path_buf(),
+                what: "user_id_format, user_key_period and user_key_offset go together".into(),
+            }),
+        }
+    }
+}
+
+/// `with_mcx(periods)` on both KMS file structs, which carry the same three fields.
+macro_rules! with_mcx {
+    ($t:ty) => {
+        impl $t {
+            fn with_mcx(mut self, periods: Option<KeyPeriods>) -> Self {
+                let m = McxFields::of(periods);
+                self.user_id_format = m.user_id_format;
+                self.user_key_period = m.user_key_period;
+                self.user_key_offset = m.user_key_offset;
+                self
+            }
+        }
+    };
+}
+with_mcx!(KmsFile);
+with_mcx!(KmsPublicFile);
 
 /// users/<uri>_<period>.json: one user's keys for one key period. The secret keys are
 /// wiped on drop, each on its own (as in [`KmsFile`]).
@@ -192,6 +281,8 @@ pub struct KmsSecrets {
     pub kms_uri: Uri,
     pub sakke: sakke::Kms,
     pub eccsi: eccsi::Kms,
+    /// The 3GPP MCX key period grid, if the KMS was given one.
+    pub mcx: Option<KeyPeriods>,
 }
 
 impl KmsSecrets {
@@ -200,6 +291,7 @@ impl KmsSecrets {
             kms_uri: self.kms_uri.clone(),
             z: self.sakke.public_key(),
             kpak: self.eccsi.kpak(),
+            mcx: self.mcx,
         }
     }
 }
@@ -210,6 +302,8 @@ pub struct KmsPublic {
     pub kms_uri: Uri,
     pub z: KmsPublicKey,
     pub kpak: Kpak,
+    /// The 3GPP MCX key period grid (UserKeyPeriod, UserKeyOffset), if recorded.
+    pub mcx: Option<KeyPeriods>,
 }
 
 /// One user's key material for one key period.
@@ -263,7 +357,7 @@ impl UserKeys {
     }
 }
 
-fn to_json<T: Serialize>(value: &T) -> Zeroizing<Vec<u8>> {
+pub(crate) fn to_json<T: Serialize>(value: &T) -> Zeroizing<Vec<u8>> {
     // Serializing plain strings and integers into memory cannot fail.
     to_json_pretty(value).unwrap_or_default()
 }
@@ -271,13 +365,17 @@ fn to_json<T: Serialize>(value: &T) -> Zeroizing<Vec<u8>> {
 /// Whether a file may hold secrets: such a file is refused, before it is read, when
 /// other users could read it.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Holds {
+pub(crate) enum Holds {
     Secrets,
     PublicKeys,
 }
 
 /// Reads a key file, refusing one that holds secrets and that other users could read.
-fn read_key_file(path: &Path, holds: Holds, hint: &'static str) -> Result<Zeroizing<Vec<u8>>> {
+pub(crate) fn read_key_file(
+    path: &Path,
+    holds: Holds,
+    hint: &'static str,
+) -> Result<Zeroizing<Vec<u8>>> {
     let missing = |source: io::Error| {
         if source.kind() == io::ErrorKind::NotFound {
             KeyStoreError::Missing {
@@ -306,7 +404,11 @@ fn read_key_file(path: &Path, holds: Holds, hint: &'static str) -> Result<Zeroiz
 
 /// Parses the contents of a JSON key file of the given `format`, checking format and
 /// version first; `path` names the file in errors (nothing is read from it).
-fn parse_json<T: DeserializeOwned>(bytes: &[u8], path: &Path, format: &'static str) -> Result<T> {
+pub(crate) fn parse_json<T: DeserializeOwned>(
+    bytes: &[u8],
+    path: &Path,
+    format: &'static str,
+) -> Result<T> {
     let json_err = |source| KeyStoreError::Json {
         path: path.to_path_buf(),
         format,
@@ -346,7 +448,7 @@ fn read_small_file(path: &Path) -> io::Result<Zeroizing<Vec<u8>>> {
     Ok(bytes)
 }
 
-fn decode_hex(
+pub(crate) fn decode_hex(
     path: &Path,
     field: &'static str,
     value: &str,
@@ -387,7 +489,18 @@ pub fn parse_public_file(bytes: &[u8], path: &Path) -> Result<KmsPublic> {
         KmsPublicKey::from_bytes(&z_bytes).map_err(|e| field_err(path, "sakke_public_key", e))?;
     let kpak_bytes = decode_hex(path, "eccsi_kpak", &file.eccsi_kpak, eccsi::POINT_LEN)?;
     let kpak = Kpak::from_bytes(&kpak_bytes).map_err(|e| field_err(path, "eccsi_kpak", e))?;
-    Ok(KmsPublic { kms_uri, z, kpak })
+    let mcx = McxFields {
+        user_id_format: file.user_id_format.clone(),
+        user_key_period: file.user_key_period,
+        user_key_offset: file.user_key_offset,
+    }
+    .periods(path)?;
+    Ok(KmsPublic {
+        kms_uri,
+        z,
+        kpak,
+        mcx,
+    })
 }
 
 /// Reads a SAKKE RSK written as hex digits (whitespace around them ignored), the form in
@@ -472,10 +585,17 @@ pub fn parse_kms_file(bytes: &[u8], path: &Path) -> Result<KmsSecrets> {
     ksak_arr.copy_from_slice(&ksak);
     let eccsi =
         eccsi::Kms::from_ksak_bytes(&ksak_arr).map_err(|e| field_err(path, "eccsi_ksak", e))?;
+    let mcx = McxFields {
+        user_id_format: file.user_id_format.clone(),
+        user_key_period: file.user_key_period,
+        user_key_offset: file.user_key_offset,
+    }
+    .periods(path)?;
     let kms = KmsSecrets {
         kms_uri,
         sakke,
         eccsi,
+        mcx,
     };
     let public = kms.public();
     let same = |field: &str, expected: &[u8]| hex::decode(field).is_ok_and(|b| b == expected);
@@ -501,7 +621,11 @@ pub fn kms_json(kms: &KmsSecrets) -> Zeroizing<Vec<u8>> {
         sakke_public_key: hex::encode(public.z.to_bytes()),
         eccsi_ksak: secret_hex::encode(&kms.eccsi.ksak_bytes()[..]),
         eccsi_kpak: hex::encode(public.kpak.as_bytes()),
-    };
+        user_id_format: None,
+        user_key_period: None,
+        user_key_offset: None,
+    }
+    .with_mcx(kms.mcx);
     to_json(&file)
 }
 
@@ -513,7 +637,11 @@ pub fn public_json(public: &KmsPublic) -> Vec<u8> {
         kms_uri: public.kms_uri.to_string(),
         sakke_public_key: hex::encode(public.z.to_bytes()),
         eccsi_kpak: hex::encode(public.kpak.as_bytes()),
-    };
+        user_id_format: None,
+        user_key_period: None,
+        user_key_offset: None,
+    }
+    .with_mcx(public.mcx);
     to_json(&file).to_vec()
 }
 
@@ -524,6 +652,12 @@ pub const MAX_USER_URI_BYTES: usize = 200;
 /// The file name for a user's keys: the URI with every character other than
 /// `A-Z a-z 0-9 + - . @ =` replaced by `_`, then `_<period>.json`.
 pub fn user_file_name(uri: &Uri, period: KeyPeriod) -> String {
+    format!("{}_{period}.json", safe_file_stem(uri))
+}
+
+/// A URI made safe for a file name: every character other than `A-Z a-z 0-9 + - . @ =`
+/// replaced by `_`, no leading dot, at most [`MAX_USER_URI_BYTES`].
+pub(crate) fn safe_file_stem(uri: &Uri) -> String {
     let safe: String = uri
         .as_str()
         .chars()
@@ -539,8 +673,7 @@ pub fn user_file_name(uri: &Uri, period: KeyPeriod) -> String {
     let safe = safe
         .strip_prefix('.')
         .map_or(safe.clone(), |s| format!("_{s}"));
-    let safe: String = safe.chars().take(MAX_USER_URI_BYTES).collect();
-    format!("{safe}_{period}.json")
+    safe.chars().take(MAX_USER_URI_BYTES).collect()
 }
 
 /// A key store directory.
@@ -616,7 +749,7 @@ impl Store {
     }
 
     /// A key store file written but not yet moved into place.
-    fn staged(
+    pub(crate) fn staged(
         &self,
         path: &Path,
         format: &'static str,
@@ -680,6 +813,8 @@ impl Store {
             "ECCSI KPAK"
         } else if from_secrets.kms_uri != stored.kms_uri {
             "KMS URI"
+        } else if from_secrets.mcx != stored.mcx {
+            "3GPP key periods"
         } else {
             return Ok(());
         };

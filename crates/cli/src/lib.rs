@@ -9,6 +9,7 @@ pub mod commands;
 pub mod identity;
 pub mod jsonl;
 pub mod keystore;
+pub mod keystore_3gpp;
 pub mod machine;
 pub mod output;
 pub mod output_file;

@@ -53,3 +53,45 @@ fn the_command_walkthrough_runs_as_written() {
         "three users issued"
     );
 }
+
+#[test]
+fn the_3gpp_kms_import_walkthrough_runs_as_written() {
+    let s = Scratch::new("readme-3gpp");
+    let script = readme_block("### 3GPP MCX: KMS provisioning documents");
+    assert!(script.contains("sakke kms import-3gpp"), "{script}");
+    // The block runs from the repository root: give it the sample files at the same
+    // relative place, in a scratch directory.
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let copy = s.path("crates/cli/tests/data");
+    std::fs::create_dir_all(&copy).unwrap();
+    for entry in std::fs::read_dir(&data).unwrap().flatten() {
+        std::fs::copy(entry.path(), copy.join(entry.file_name())).unwrap();
+    }
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_sakke")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", &script])
+        .current_dir(s.path(""))
+        .env("PATH", path)
+        .output()
+        .expect("run bash");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the README block failed\nstdout: {stdout}\nstderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("b5c452309219da6a3d805615548d6c1b0f4de45a6b48fb13d9a24d857fc03dc4"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("TGK     07d1a1677ac36d8e81620484689b3c2d"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("key     GMK 0x0df9bc39"), "{stdout}");
+}

@@ -34,6 +34,7 @@ use crate::time::UtcTime;
 
 mod create_3gpp;
 mod key_parameters;
+mod store;
 
 use key_parameters::KeyParametersReport;
 
@@ -83,8 +84,10 @@ pub enum Prf {
 
 #[derive(Args)]
 pub struct CreateArgs {
-    /// Key store holding the initiator's keys (users/<from>_<period>.json) and the KMS
-    /// public keys; instead of --kms-public and --user.
+    /// Key store holding the initiator's keys (users/<from>_<period>.json; for 3GPP,
+    /// users/<from>_<key period no>.json as `sakke kms import-3gpp` writes them) and the
+    /// KMS public keys; instead of --kms-public and --user (3GPP: --ssk, --pvt and the
+    /// key period options).
     #[arg(long, value_name = "DIR", conflicts_with_all = ["kms_public", "user"])]
     store: Option<PathBuf>,
 
@@ -247,8 +250,15 @@ pub struct OpenArgs {
 
     /// KMS public key file (kms-public.json) of the responder's KMS; also the
     /// initiator's unless --initiator-kms-public is given.
-    #[arg(long, value_name = "FILE")]
-    kms_public: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "store")]
+    kms_public: Option<PathBuf>,
+
+    /// 3GPP: a key store with the responder's KMS (key periods included) and keys, as
+    /// `sakke kms import-3gpp` writes it: instead of --kms-public, --rsk, --key-period
+    /// and --key-offset. The RSK is that of --to (--from with --own) for the message's
+    /// key period.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["kms_public", "rsk", "key_period", "key_offset", "kms_uri", "user"])]
+    store: Option<PathBuf>,
 
     /// KMS public key file of the initiator's KMS (its KPAK verifies the signature).
     #[arg(long, value_name = "FILE")]
@@ -591,7 +601,7 @@ fn open_rfc6509(args: &OpenArgs, bytes: &[u8], sent: UtcTime, json: bool) -> Res
         );
     };
     let keys = load_user_file(user)?;
-    let responder_kms = load_public_file(&args.kms_public)?;
+    let responder_kms = load_public_file(kms_public_path(args)?)?;
     let initiator_kms = initiator_kms(args, &responder_kms)?;
 
     // The identifiers use the month of T: say so plainly when the keys are for another.
@@ -658,21 +668,42 @@ fn print_keys(derived: &DerivedKeys) {
     println!("  salt    {}", derived.salt.as_str());
 }
 
+/// --kms-public, which only --store replaces (and only for 3GPP messages).
+fn kms_public_path(args: &OpenArgs) -> Result<&Path> {
+    match &args.kms_public {
+        Some(path) => Ok(path),
+        None => bail!(
+            "an RFC 6509 message is opened with --user FILE and --kms-public FILE; --store \
+             is for 3GPP messages"
+        ),
+    }
+}
+
 fn open_3gpp(args: &OpenArgs, bytes: &[u8], time: NtpTimestamp, json: bool) -> Result<()> {
     const NEEDS: &str = "a 3GPP message (SAKKE ID scheme 2) is opened with --to URI \
-        (--from URI with --own), --rsk FILE and --key-period SECONDS (and --key-offset if \
-        not 0)";
+        (--from URI with --own) and either --store DIR, or --rsk FILE and --key-period \
+        SECONDS (and --key-offset if not 0)";
     if args.user.is_some() {
         bail!("{NEEDS}, not --user (an RFC 6509 key file)");
     }
     let me_uri = if args.own { &args.from } else { &args.to };
+    if let (Some(dir), Some(me_uri)) = (&args.store, me_uri) {
+        let keys = store::user_keys(dir, me_uri, time)?;
+        let recipient = Responder3gpp {
+            periods: keys.periods,
+            kms_uri: keys.public.kms_uri.clone(),
+            kms: keys.public,
+            rsk: keys.rsk,
+        };
+        return open_3gpp_with(args, bytes, time, json, recipient);
+    }
     let (Some(me_uri), Some(rsk_file), Some(length)) = (me_uri, &args.rsk, args.key_period) else {
         bail!("{NEEDS}");
     };
     let periods = KeyPeriods::new(length, args.key_offset.unwrap_or(0))
         .context("--key-period must be at least 1 second")?;
-    let responder_kms = load_public_file(&args.kms_public)?;
-    let initiator_kms = initiator_kms(args, &responder_kms)?;
+    let kms_public = kms_public_path(args)?;
+    let responder_kms = load_public_file(kms_public)?;
     let kms_uri = args.kms_uri.as_ref().unwrap_or(&responder_kms.kms_uri);
     let me = McxIdentity::new(me_uri.as_str(), kms_uri.as_str(), periods);
     let period_no = me.period_number(time).with_context(|| {
@@ -693,9 +724,54 @@ fn open_3gpp(args: &OpenArgs, bytes: &[u8], time: NtpTimestamp, json: bool) -> R
              ({length} s periods from offset {}) under the KMS of {}",
             rsk_file.display(),
             periods.offset(),
-            args.kms_public.display()
+            kms_public.display()
         )
     })?;
+    let responder = Responder3gpp {
+        periods,
+        kms_uri: kms_uri.clone(),
+        kms: responder_kms,
+        rsk,
+    };
+    open_3gpp_with(args, bytes, time, json, responder)
+}
+
+/// The recipient's side of a 3GPP message (the responder, or with --own the initiator):
+/// its KMS, the KMS URI in its UID, its RSK.
+struct Responder3gpp {
+    periods: KeyPeriods,
+    kms: KmsPublic,
+    kms_uri: Uri,
+    rsk: mikey::sakke::Rsk,
+}
+
+/// Opens a 3GPP message to --to (or, with --own, from --from) with its RSK, already
+/// checked against the UID.
+fn open_3gpp_with(
+    args: &OpenArgs,
+    bytes: &[u8],
+    time: NtpTimestamp,
+    json: bool,
+    responder: Responder3gpp,
+) -> Result<()> {
+    let Responder3gpp {
+        periods,
+        kms: responder_kms,
+        kms_uri,
+        rsk,
+    } = responder;
+    let kms_uri = &kms_uri;
+    let me_uri = match args.own {
+        true => args
+            .from
+            .as_ref()
+            .context("--from URI is required with --own")?,
+        false => args.to.as_ref().context("--to URI is required")?,
+    };
+    let me = McxIdentity::new(me_uri.as_str(), kms_uri.as_str(), periods);
+    let period_no = me.period_number(time)?;
+    let uid = me.uid(period_no)?;
+    let initiator_kms = initiator_kms(args, &responder_kms)?;
 
     let initiator_kms_uri = args
         .initiator_kms_uri
@@ -748,8 +824,8 @@ fn open_3gpp(args: &OpenArgs, bytes: &[u8], time: NtpTimestamp, json: bool) -> R
     let from_uid = opened.initiator.uid_at(time)?.map(hex::encode);
     let csb_id = opened.message.hdr.csb_id;
     // A purpose tag TS 33.180 does not assign does not make the message invalid: the
-    // key is reported under its CSB ID.
-    // A GMK's ID is recovered from its GUK-ID with the receiver's URI, when known.
+    // key is reported under its CSB ID. A GMK's ID is recovered from its GUK-ID with the
+    // receiver's URI, when known.
     let receiver = to.as_deref().unwrap_or_default();
     let (purpose, key_id) = match received_key_id(csb_id, opened.ssv.as_bytes(), receiver) {
         Ok((purpose, id)) => (purpose.name().to_string(), id),

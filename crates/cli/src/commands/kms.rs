@@ -36,6 +36,28 @@ pub enum KmsCommand {
     /// Rewrite DIR/kms-public.json from DIR/kms.json, after an interrupted `kms init` left
     /// the two holding different KMSs (every command that loads the store detects that).
     Repair(RepairArgs),
+    /// Import a 3GPP MCX KMS's provisioning documents (TS 33.180 Annex D): its KmsInit
+    /// response (KMS URI, key periods, Z, KPAK) and KmsKeyProv responses (user key
+    /// sets). Everything is validated first; bad input writes nothing.
+    #[command(
+        name = "import-3gpp",
+        after_help = "Example:\n  \
+        sakke kms import-3gpp --store mcx --init kms-init.xml --keyprov alice-keyprov.xml\n\n\
+        Signed responses (ds:Signature) and keys encrypted under a transport key are refused:\n\
+        neither signature checking nor TrK decryption is built."
+    )]
+    Import3gpp(super::kms_3gpp::ImportArgs),
+    /// Write 3GPP MCX KMS documents from a key store: the KmsInit response, and a
+    /// KmsKeyProv response for users and a key period number (keys missing from a KMS's
+    /// own store are issued for the user's UID and stored).
+    #[command(
+        name = "export-3gpp",
+        after_help = "Example:\n  \
+        sakke kms init --store ks --kms-uri kms.example.org --3gpp\n  \
+        sakke kms export-3gpp --store ks --uri sip:alice@example.org \\\n      \
+        --init-out kms-init.xml --keyprov-out alice-keyprov.xml"
+    )]
+    Export3gpp(super::kms_3gpp::ExportArgs),
 }
 
 #[derive(Args)]
@@ -51,6 +73,20 @@ pub struct InitArgs {
     /// Replace an existing KMS in DIR. Keys issued by the old one stop validating.
     #[arg(long)]
     force: bool,
+
+    /// Also act as a 3GPP MCX KMS: record a key period grid (UserIdFormat 2) for
+    /// `kms export-3gpp`, by default 30-day periods (2592000 s) from offset 0.
+    #[arg(long = "3gpp")]
+    three_gpp: bool,
+
+    /// 3GPP: the key period length in seconds (UserKeyPeriod); implies --3gpp.
+    #[arg(long, value_name = "SECONDS")]
+    user_key_period: Option<u64>,
+
+    /// 3GPP: the start of the key period grid, seconds after 1900-01-01 (UserKeyOffset);
+    /// implies --3gpp.
+    #[arg(long, value_name = "SECONDS")]
+    user_key_offset: Option<u64>,
 }
 
 #[derive(Args)]
@@ -113,15 +149,30 @@ pub fn run(command: &KmsCommand, json: bool) -> Result<()> {
         KmsCommand::Issue(args) => issue(args, json),
         KmsCommand::ExportPublic(args) => export_public(args, json),
         KmsCommand::Repair(args) => repair(args, json),
+        KmsCommand::Import3gpp(args) => super::kms_3gpp::import(args, json),
+        KmsCommand::Export3gpp(args) => super::kms_3gpp::export(args, json),
     }
 }
 
 fn init(args: &InitArgs, json: bool) -> Result<()> {
     let store = Store::at(&args.store);
+    let mcx = if args.three_gpp || args.user_key_period.is_some() || args.user_key_offset.is_some()
+    {
+        let length = args
+            .user_key_period
+            .unwrap_or(super::kms_3gpp::DEFAULT_USER_KEY_PERIOD);
+        Some(
+            mikey::KeyPeriods::new(length, args.user_key_offset.unwrap_or(0))
+                .context("--user-key-period must be at least 1 second")?,
+        )
+    } else {
+        None
+    };
     let kms = KmsSecrets {
         kms_uri: args.kms_uri.clone(),
         sakke: sakke::Kms::generate(),
         eccsi: eccsi::Kms::generate(&mut OsRng),
+        mcx,
     };
     store.init(&kms, args.force)?;
     let public = kms.public();
@@ -132,12 +183,18 @@ fn init(args: &InitArgs, json: bool) -> Result<()> {
         kms_uri: String,
         sakke_public_key: String,
         eccsi_kpak: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        user_key_period: Option<u64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        user_key_offset: Option<u64>,
     }
     let report = Report {
         store: store.dir().display().to_string(),
         kms_uri: public.kms_uri.to_string(),
         sakke_public_key: hex::encode(public.z.to_bytes()),
         eccsi_kpak: hex::encode(public.kpak.as_bytes()),
+        user_key_period: public.mcx.map(|p| p.length()),
+        user_key_offset: public.mcx.map(|p| p.offset()),
     };
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -150,6 +207,13 @@ fn init(args: &InitArgs, json: bool) -> Result<()> {
         );
         println!("  ECCSI KPAK  {}... (65 bytes)", &report.eccsi_kpak[..32]);
         println!("  secrets in  {} (mode 0600)", store.kms_path().display());
+        if let Some(p) = public.mcx {
+            println!(
+                "  3GPP        key periods of {} s from offset {} (UserIdFormat 2)",
+                p.length(),
+                p.offset()
+            );
+        }
     }
     Ok(())
 }

@@ -6,5 +6,6 @@ pub mod bench;
 pub mod demo;
 pub mod imessage;
 pub mod kms;
+pub mod kms_3gpp;
 pub mod load;
 pub mod serve;

@@ -3,16 +3,20 @@
 //! period of the message time; the key's ID (a GMK's GUK-ID) as the CSB ID; its key
 //! parameters sealed under it; optionally a SAKKE-to-self copy for the initiator.
 
+use std::path::{Path, PathBuf};
+
 use anyhow::{bail, Context, Result};
 use eccsi::rand_core::{OsRng, RngCore};
 use eccsi::{Pvt, SigningKey};
 use mikey::sakke::Ssv;
 use mikey::{build_i_message, guk_id, IMessageParams, KeyParameters, KeyPurpose, McxIdentity};
-use mikey::{KeyPeriods, PartyId};
+use mikey::{KeyPeriods, NtpTimestamp, PartyId};
 use serde::Serialize;
 
-use super::{derived, ntp, print_secret_json, raw_output, write_raw, CreateArgs, DerivedKeys};
-use crate::keystore::{load_public_file, load_secret_hex_file, load_ssk_hex_file};
+use super::DerivedKeys;
+use super::{derived, ntp, print_secret_json, raw_output, store, write_raw, CreateArgs};
+use crate::identity::Uri;
+use crate::keystore::{load_public_file, load_secret_hex_file, load_ssk_hex_file, KmsPublic};
 use crate::secret_hex;
 use crate::time::UtcTime;
 
@@ -27,47 +31,61 @@ pub(super) fn parse_purpose(text: &str) -> Result<KeyPurpose, String> {
         })
 }
 
-const NEEDS: &str = "a 3GPP message is created with --from URI, --ssk FILE, --pvt HEX and \
+const NEEDS: &str = "a 3GPP message is created with --from URI and either --store DIR (keys \
+    imported with `sakke kms import-3gpp`), or --ssk FILE, --pvt HEX, --kms-public FILE and \
     --key-period SECONDS (and --key-offset if not 0)";
 
-pub(super) fn create_3gpp(args: &CreateArgs, json: bool) -> Result<()> {
-    if args.store.is_some() || args.user.is_some() || args.period.is_some() {
-        bail!("{NEEDS}; --store, --user and --period are for RFC 6509 messages");
+/// The initiator's side: its KMS, grid and validated signing key for the message time.
+struct Signer {
+    periods: KeyPeriods,
+    public: KmsPublic,
+    kms_uri: Uri,
+    period_no: u64,
+    signer: SigningKey,
+    /// Files read, which no output may replace.
+    inputs: Vec<PathBuf>,
+}
+
+/// From the store, or from --ssk, --pvt, --kms-public and the grid options.
+fn signer(args: &CreateArgs, from: &Uri, time: NtpTimestamp) -> Result<Signer> {
+    if let Some(dir) = &args.store {
+        let given = [
+            args.ssk.is_some(),
+            args.pvt.is_some(),
+            args.key_period.is_some(),
+        ];
+        if given.contains(&true) || args.kms_uri.is_some() {
+            bail!("--store holds the keys, the KMS URI and its key periods: leave out --ssk, --pvt, --kms-uri and --key-period");
+        }
+        let keys = store::user_keys(dir, from, time)?;
+        return Ok(Signer {
+            periods: keys.periods,
+            kms_uri: keys.public.kms_uri.clone(),
+            public: keys.public,
+            period_no: keys.period_no,
+            signer: keys.signer,
+            inputs: vec![keys.path],
+        });
     }
-    if args.csb_id.is_some() {
-        bail!("a 3GPP message's CSB ID is its key's ID (a GMK's GUK-ID): give --key-id instead");
-    }
-    let (Some(from), Some(ssk_file), Some(pvt_hex), Some(length), Some(kms_public)) = (
-        &args.from,
-        &args.ssk,
-        &args.pvt,
-        args.key_period,
-        &args.kms_public,
-    ) else {
-        bail!("{NEEDS}, and --kms-public FILE");
+    let (Some(ssk_file), Some(pvt_hex), Some(length), Some(kms_public)) =
+        (&args.ssk, &args.pvt, args.key_period, &args.kms_public)
+    else {
+        bail!("{NEEDS}");
     };
     let periods = KeyPeriods::new(length, args.key_offset.unwrap_or(0))
         .context("--key-period must be at least 1 second")?;
     let public = load_public_file(kms_public)?;
-    let responder_kms = match &args.responder_kms_public {
-        Some(file) => load_public_file(file)?,
-        None => public.clone(),
-    };
-    let kms_uri = args.kms_uri.as_ref().unwrap_or(&public.kms_uri);
-    let me = McxIdentity::new(from.as_str(), kms_uri.as_str(), periods);
-    // The responder's UID uses its own KMS's URI, on the same key period grid.
-    let responder_kms_uri = match &args.responder_kms_public {
-        Some(_) => &responder_kms.kms_uri,
-        None => kms_uri,
-    };
-    let them = McxIdentity::new(args.to.as_str(), responder_kms_uri.as_str(), periods);
-
-    let at = args.at.unwrap_or_else(UtcTime::now);
-    let time = ntp(at)?;
-    let period_no = me
-        .period_number(time)
-        .with_context(|| format!("{at} is before the KMS's first key period"))?;
-    let uid = me.uid(period_no)?;
+    let kms_uri = args
+        .kms_uri
+        .clone()
+        .unwrap_or_else(|| public.kms_uri.clone());
+    let period_no = KeyPeriods::number_at(periods, time).with_context(|| {
+        format!(
+            "{} is before the KMS's first key period",
+            UtcTime::from_unix(time.unix_seconds())
+        )
+    })?;
+    let uid = McxIdentity::new(from.as_str(), kms_uri.as_str(), periods).uid(period_no)?;
     let ssk = load_ssk_hex_file(ssk_file)?;
     let pvt_bytes = secret_hex::decode(pvt_hex).context("--pvt is not hex digits")?;
     let pvt = Pvt::from_bytes(&pvt_bytes).context("--pvt is not a point of P-256")?;
@@ -80,6 +98,49 @@ pub(super) fn create_3gpp(args: &CreateArgs, json: bool) -> Result<()> {
             kms_public.display()
         )
     })?;
+    Ok(Signer {
+        periods,
+        public,
+        kms_uri,
+        period_no,
+        signer,
+        inputs: vec![kms_public.clone(), ssk_file.clone()],
+    })
+}
+
+pub(super) fn create_3gpp(args: &CreateArgs, json: bool) -> Result<()> {
+    if args.user.is_some() || args.period.is_some() {
+        bail!("{NEEDS}; --user and --period are for RFC 6509 messages");
+    }
+    if args.csb_id.is_some() {
+        bail!("a 3GPP message's CSB ID is its key's ID (a GMK's GUK-ID): give --key-id instead");
+    }
+    let Some(from) = &args.from else {
+        bail!("{NEEDS}");
+    };
+    let at = args.at.unwrap_or_else(UtcTime::now);
+    let time = ntp(at)?;
+    let Signer {
+        periods,
+        public,
+        kms_uri,
+        period_no,
+        signer,
+        inputs: mut read,
+    } = signer(args, from, time)?;
+    let kms_uri = &kms_uri;
+    let me = McxIdentity::new(from.as_str(), kms_uri.as_str(), periods);
+    let uid = me.uid(period_no)?;
+    let responder_kms = match &args.responder_kms_public {
+        Some(file) => load_public_file(file)?,
+        None => public.clone(),
+    };
+    // The responder's UID uses its own KMS's URI, on the same key period grid.
+    let responder_kms_uri = match &args.responder_kms_public {
+        Some(_) => &responder_kms.kms_uri,
+        None => kms_uri,
+    };
+    let them = McxIdentity::new(args.to.as_str(), responder_kms_uri.as_str(), periods);
 
     let purpose = args.purpose;
     let key_id = match args.key_id {
@@ -104,9 +165,9 @@ pub(super) fn create_3gpp(args: &CreateArgs, json: bool) -> Result<()> {
         _ => key_id,
     };
 
-    let mut inputs = vec![kms_public.as_path(), ssk_file.as_path()];
-    inputs.extend(args.responder_kms_public.as_deref());
-    inputs.extend(args.key.as_deref());
+    read.extend(args.responder_kms_public.clone());
+    read.extend(args.key.clone());
+    let inputs: Vec<&Path> = read.iter().map(PathBuf::as_path).collect();
     let raw_file = raw_output(args, &inputs)?;
 
     let initiator = PartyId::Mcx(me);

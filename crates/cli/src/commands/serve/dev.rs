@@ -73,6 +73,7 @@ pub fn create(dir: &Path) -> Result<DevSetup> {
         kms_uri: "kms.dev.invalid".parse()?,
         sakke: sakke::Kms::generate(),
         eccsi: eccsi::Kms::generate(&mut OsRng),
+        mcx: None,
     };
     store.init(&kms, false)?;
     for uri in USERS {
