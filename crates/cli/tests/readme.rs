@@ -57,8 +57,11 @@ fn the_command_walkthrough_runs_as_written() {
 #[test]
 fn the_3gpp_kms_import_walkthrough_runs_as_written() {
     let s = Scratch::new("readme-3gpp");
-    let script = readme_block("### 3GPP MCX: KMS provisioning documents");
-    assert!(script.contains("sakke kms import-3gpp"), "{script}");
+    let import = readme_block("### 3GPP MCX: KMS provisioning documents");
+    assert!(import.contains("sakke kms import-3gpp"), "{import}");
+    let send = readme_block("### 3GPP MCX: sending keys");
+    assert!(send.contains("--to-self"), "{send}");
+    let script = format!("{import}\n{send}");
     // The block runs from the repository root: give it the sample files at the same
     // relative place, in a scratch directory.
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
@@ -94,4 +97,7 @@ fn the_3gpp_kms_import_walkthrough_runs_as_written() {
         "{stdout}"
     );
     assert!(stdout.contains("key     GMK 0x0df9bc39"), "{stdout}");
+    // The GMS's message to alice opens for both, with its key parameters.
+    assert_eq!(stdout.matches("params  GMK in force").count(), 3, "{stdout}");
+    assert!(stdout.contains("opened from its copy to self"), "{stdout}");
 }
