@@ -98,6 +98,10 @@ fn the_3gpp_kms_import_walkthrough_runs_as_written() {
     );
     assert!(stdout.contains("key     GMK 0x0df9bc39"), "{stdout}");
     // The GMS's message to alice opens for both, with its key parameters.
-    assert_eq!(stdout.matches("params  GMK in force").count(), 3, "{stdout}");
+    assert_eq!(
+        stdout.matches("params  GMK in force").count(),
+        3,
+        "{stdout}"
+    );
     assert!(stdout.contains("opened from its copy to self"), "{stdout}");
 }
