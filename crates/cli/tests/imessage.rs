@@ -227,58 +227,11 @@ fn the_message_time_must_match_the_key_period() {
 /// 3GPP mode on the Streamwide sw_mikey_sakke messages: the key comes out of the URIs,
 /// the KMS data and the responder's RSK alone.
 mod three_gpp {
+    use super::common::streamwide::{field, line_of, messages};
     use super::*;
 
-    const VECTORS: &str = include_str!("../../mikey/tests/data/streamwide-test-vectors-v5.md");
     const KMS_URI: &str = "kms.mydev.streamwide.com";
     const NOW: &str = "2025-10-02T23:48:00Z";
-
-    /// `* Field : value` lines of the vectors file, from line `from` on.
-    fn field(from: usize, name: &str) -> String {
-        VECTORS
-            .lines()
-            .skip(from)
-            .find_map(|l| {
-                let (k, v) = l.trim().strip_prefix("* ")?.split_once(':')?;
-                (k.trim() == name).then(|| v.trim().to_string())
-            })
-            .unwrap_or_else(|| panic!("{name}"))
-    }
-
-    fn line_of(text: &str) -> usize {
-        VECTORS.lines().position(|l| l.contains(text)).expect(text)
-    }
-
-    struct Message {
-        kind: &'static str,
-        key: String,
-        key_id: String,
-        initiator: String,
-        responder: String,
-        text: String,
-    }
-
-    fn messages() -> Vec<Message> {
-        [
-            ("### Test 1: GMK", "GMK"),
-            ("### Test 2: CSK", "CSK"),
-            ("### Test 3: PCK", "PCK"),
-            ("### Test 4: GMK", "GMK"),
-        ]
-        .into_iter()
-        .map(|(head, kind)| {
-            let at = line_of(head);
-            Message {
-                kind,
-                key: field(at, kind),
-                key_id: field(at, &format!("{kind}-ID")),
-                initiator: field(at, "Initiator URI"),
-                responder: field(at, "Responder URI"),
-                text: field(at, "I-MESSAGE"),
-            }
-        })
-        .collect()
-    }
 
     /// kms-public.json for the Streamwide KMS, and a 0600 hex file with each user's RSK.
     fn setup(s: &Scratch) -> String {

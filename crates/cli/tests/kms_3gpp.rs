@@ -12,29 +12,13 @@ use std::path::Path;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use common::streamwide::{field, line_of, messages};
 use common::*;
 
-const VECTORS: &str = include_str!("../../mikey/tests/data/streamwide-test-vectors-v5.md");
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
 const NOW: &str = "2025-10-02T23:48:00Z";
 const TIME: &str = "2025-10-02T23:47:52Z";
 const USERS: [&str; 4] = ["gms", "alice", "iwf", "bob"];
-
-/// `* Field : value` lines of the vectors file, from line `from` on.
-fn field(from: usize, name: &str) -> String {
-    VECTORS
-        .lines()
-        .skip(from)
-        .find_map(|l| {
-            let (k, v) = l.trim().strip_prefix("* ")?.split_once(':')?;
-            (k.trim() == name).then(|| v.trim().to_string())
-        })
-        .unwrap_or_else(|| panic!("{name}"))
-}
-
-fn line_of(text: &str) -> usize {
-    VECTORS.lines().position(|l| l.contains(text)).expect(text)
-}
 
 fn sample(name: &str) -> String {
     std::fs::read_to_string(Path::new(DATA).join(name)).unwrap()
@@ -105,37 +89,6 @@ fn snapshot(dir: &Path) -> BTreeMap<String, (u32, Vec<u8>)> {
         }
     }
     out
-}
-
-struct Message {
-    kind: &'static str,
-    key: String,
-    key_id: String,
-    initiator: String,
-    responder: String,
-    text: String,
-}
-
-fn messages() -> Vec<Message> {
-    [
-        ("### Test 1: GMK", "GMK"),
-        ("### Test 2: CSK", "CSK"),
-        ("### Test 3: PCK", "PCK"),
-        ("### Test 4: GMK", "GMK"),
-    ]
-    .into_iter()
-    .map(|(head, kind)| {
-        let at = line_of(head);
-        Message {
-            kind,
-            key: field(at, kind),
-            key_id: field(at, &format!("{kind}-ID")),
-            initiator: field(at, "Initiator URI"),
-            responder: field(at, "Responder URI"),
-            text: field(at, "I-MESSAGE"),
-        }
-    })
-    .collect()
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Helpers for running the `sakke` binary against scratch directories.
 #![allow(dead_code)]
 
+pub mod streamwide;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
