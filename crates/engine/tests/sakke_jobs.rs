@@ -237,3 +237,54 @@ fn a_corrupting_accelerator_costs_retries_never_a_wrong_ssv() {
         "one per batch"
     );
 }
+
+#[test]
+fn a_senders_verifier_is_prepared_once_and_never_excuses_a_bad_signature() {
+    let world = World::new();
+    let alice = world.user("tel:+447700900123");
+    let bob = world.user("tel:+447700900456");
+    let z = world.sakke.public_key();
+    let mut params = IMessageParams::new(&alice.id, &bob.id, &alice.signing, &z);
+    params.time = Some(time());
+    let engine = Engine::new(config(), cpu(2), vec![]).unwrap();
+    let open = |bytes: Vec<u8>| {
+        engine
+            .submit(
+                Job::OpenIMessage(Box::new(OpenRequest {
+                    bytes,
+                    responder: bob.id.clone(),
+                    expected_initiator: Some(alice.id.clone()),
+                    key: bob.key.clone(),
+                    initiator_kpak: world.eccsi.kpak(),
+                    max_skew: Duration::from_secs(300),
+                    now: UNIX_EPOCH + Duration::from_secs(T as u64 + 5),
+                })),
+                SubmitOptions::new(Priority::Normal),
+            )
+            .wait()
+    };
+    for _ in 0..3 {
+        let built = build_i_message(&params, &mut OsRng).unwrap();
+        let Answer::Opened(opened) = open(built.bytes).unwrap() else {
+            panic!("not opened");
+        };
+        assert!(opened.ssv == built.ssv);
+    }
+    let metrics = engine.metrics();
+    assert_eq!(metrics.verifier_misses.load(Ordering::Relaxed), 1);
+    assert_eq!(metrics.verifier_hits.load(Ordering::Relaxed), 2);
+
+    // s changed (r || s || PVT ends the message): Alice's prepared verifier is used,
+    // and the signature still fails.
+    let mut bad = build_i_message(&params, &mut OsRng).unwrap().bytes;
+    let s_at = bad.len() - mikey::eccsi::SIGNATURE_LEN + 40;
+    bad[s_at] ^= 0x01;
+    assert!(matches!(
+        open(bad),
+        Err(EngineError::Mikey(MikeyError::BadSignature(_)))
+    ));
+    assert_eq!(metrics.verifier_hits.load(Ordering::Relaxed), 3);
+    assert!(metrics
+        .render_prometheus()
+        .contains("sakke_eccsi_verifier_cache_hits_total 3\n"));
+}

@@ -43,6 +43,7 @@
 //!     responder_kms: &z,
 //!     initiator_kpak: &kpak,
 //!     max_skew: Duration::from_secs(300),
+//!     verifiers: None,
 //! };
 //! let mut cache = ReplayCache::new(1024);
 //! let got = open_i_message(&sent.bytes, &responder, &mut cache, t.to_system_time().unwrap())?;

@@ -196,6 +196,7 @@ mod crypto {
                     responder_kms: &z,
                     initiator_kpak: &kpak,
                     max_skew: Duration::from_secs(60),
+                    verifiers: None,
                 };
                 let mut fresh = ReplayCache::new(8);
                 let cache = if expected.is_none() {
@@ -217,6 +218,7 @@ mod crypto {
                 responder_kms: &z,
                 initiator_kpak: &kpak,
                 max_skew: Duration::from_secs(60),
+                verifiers: None,
             };
             assert!(matches!(
                 open_i_message(&v.message, &params, &mut cache, now),

@@ -71,6 +71,7 @@ fn streamwide_messages_open_from_uris_and_kms_data_alone() {
                 responder_kms: &z,
                 initiator_kpak: &kpak,
                 max_skew: Duration::from_secs(60),
+                verifiers: None,
             };
             let mut cache = ReplayCache::new(4);
             let opened = open_i_message(&v.message, &params, &mut cache, streamwide_now())
@@ -108,6 +109,7 @@ fn open_streamwide(
         responder_kms: &z,
         initiator_kpak: &kpak,
         max_skew: Duration::from_secs(60),
+        verifiers: None,
     };
     open_i_message(
         &v.message,

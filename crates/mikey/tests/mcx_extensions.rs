@@ -31,6 +31,7 @@ fn streamwide_open(v: &streamwide::Vector) -> mikey::OpenedIMessage {
         responder_kms: &z,
         initiator_kpak: &kpak,
         max_skew: Duration::from_secs(60),
+        verifiers: None,
     };
     let now = UNIX_EPOCH + Duration::from_secs(1_759_448_872 + 30);
     open_i_message(&v.message, &params, &mut ReplayCache::new(4), now).unwrap()
@@ -154,6 +155,7 @@ fn every_key_purpose_carries_its_parameters_and_a_copy_to_self() {
             kms: &z,
             kpak: &kpak,
             max_skew: Duration::from_secs(300),
+            verifiers: None,
         };
         let mut cache = ReplayCache::new(4);
         let mine = open_own_i_message(&built.bytes, &own, &mut cache, now_of(t)).unwrap();
@@ -191,6 +193,7 @@ fn only_the_initiator_opens_the_copy_to_self() {
             kms: &z,
             kpak: &kpak,
             max_skew: Duration::from_secs(300),
+            verifiers: None,
         };
         open_own_i_message(&built.bytes, &own, &mut ReplayCache::new(4), now_of(t)).map(|_| ())
     };
@@ -215,6 +218,7 @@ fn only_the_initiator_opens_the_copy_to_self() {
         kms: &z,
         kpak: &kpak,
         max_skew: Duration::from_secs(300),
+        verifiers: None,
     };
     assert!(matches!(
         open_own_i_message(&plain.bytes, &own, &mut ReplayCache::new(4), now_of(t)),
@@ -247,6 +251,7 @@ fn parameters_that_do_not_authenticate_reject_the_message() {
         responder_kms: &z,
         initiator_kpak: &kpak,
         max_skew: Duration::from_secs(300),
+        verifiers: None,
     };
     let mut cache = ReplayCache::new(4);
     assert!(matches!(

@@ -26,6 +26,9 @@ pub struct EngineConfig {
     pub max_backoff: Duration,
     /// I_MESSAGEs remembered against replay (RFC 3830 5.4).
     pub replay_cache_capacity: usize,
+    /// Senders whose prepared ECCSI verifiers are kept (about 33 KB each), least
+    /// recently used first out; 0 verifies every I_MESSAGE cold.
+    pub verifier_cache_capacity: usize,
 }
 
 impl Default for EngineConfig {
@@ -39,6 +42,7 @@ impl Default for EngineConfig {
             backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
             replay_cache_capacity: 1 << 17,
+            verifier_cache_capacity: 1024,
         }
     }
 }

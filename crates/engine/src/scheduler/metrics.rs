@@ -6,6 +6,8 @@ use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use mikey::eccsi::CacheStats;
+
 use super::job::Priority;
 
 /// Upper bounds of the latency buckets, in seconds (100 µs to 30 s).
@@ -79,6 +81,10 @@ pub struct Metrics {
     pub cpu_retries: AtomicU64,
     pub backend_failures: AtomicU64,
     pub batches: AtomicU64,
+    /// The ECCSI verifier cache's own counters, copied after each batch.
+    pub verifier_hits: AtomicU64,
+    pub verifier_misses: AtomicU64,
+    pub verifier_evictions: AtomicU64,
     queue_depth: [AtomicU64; 3],
     pub batch_size: Histogram,
     latency: [Histogram; 3],
@@ -96,6 +102,9 @@ impl Default for Metrics {
             cpu_retries: AtomicU64::new(0),
             backend_failures: AtomicU64::new(0),
             batches: AtomicU64::new(0),
+            verifier_hits: AtomicU64::new(0),
+            verifier_misses: AtomicU64::new(0),
+            verifier_evictions: AtomicU64::new(0),
             queue_depth: Default::default(),
             batch_size: Histogram::new(&BATCH_BOUNDS),
             latency: [
@@ -114,6 +123,13 @@ fn get(c: &AtomicU64) -> u64 {
 impl Metrics {
     pub(crate) fn add(counter: &AtomicU64, n: u64) {
         counter.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub(crate) fn set_verifier_stats(&self, stats: CacheStats) {
+        self.verifier_hits.store(stats.hits, Ordering::Relaxed);
+        self.verifier_misses.store(stats.misses, Ordering::Relaxed);
+        self.verifier_evictions
+            .store(stats.evictions, Ordering::Relaxed);
     }
 
     pub(crate) fn set_depth(&self, priority: Priority, depth: usize) {
@@ -181,6 +197,21 @@ impl Metrics {
                 "sakke_batches_total",
                 "Batches dispatched to backends.",
                 &self.batches,
+            ),
+            (
+                "sakke_eccsi_verifier_cache_hits_total",
+                "I_MESSAGE signatures verified through a sender's prepared verifier.",
+                &self.verifier_hits,
+            ),
+            (
+                "sakke_eccsi_verifier_cache_misses_total",
+                "I_MESSAGE signatures whose sender's verifier had to be prepared.",
+                &self.verifier_misses,
+            ),
+            (
+                "sakke_eccsi_verifier_cache_evictions_total",
+                "Prepared verifiers dropped to stay within the cache's capacity.",
+                &self.verifier_evictions,
             ),
         ];
         for (name, help, counter) in counters {

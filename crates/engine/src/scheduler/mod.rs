@@ -33,12 +33,13 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use mikey::eccsi::VerifierCache;
 use mikey::ReplayCache;
 use pairing::backend::PairingBackend;
 use tokio::sync::oneshot;
 
 use queue::{until, Decision, Pending, Queue};
-use run::{run_batch, Target};
+use run::{run_batch, OpenCaches, Target};
 
 /// A handle on a running engine; clones share it. The engine stops (answering
 /// everything queued first) when [`Engine::shutdown`] is called or the last handle drops.
@@ -75,7 +76,7 @@ struct Shared {
     wake: Condvar,
     accepting: AtomicBool,
     metrics: Metrics,
-    replay: Mutex<ReplayCache>,
+    open: OpenCaches,
     /// The CPU backend first, then the accelerators.
     backends: Vec<Arc<dyn PairingBackend>>,
 }
@@ -153,7 +154,10 @@ impl Engine {
             })
             .collect();
         let shared = Arc::new(Shared {
-            replay: Mutex::new(ReplayCache::new(config.replay_cache_capacity)),
+            open: OpenCaches {
+                replay: Mutex::new(ReplayCache::new(config.replay_cache_capacity)),
+                verifiers: VerifierCache::new(config.verifier_cache_capacity),
+            },
             config,
             state: Mutex::new(State {
                 queue: Queue::new(),
@@ -376,9 +380,12 @@ fn execute(shared: &Shared, index: usize, batches: Receiver<Vec<Pending>>) {
         let kind = batch[0].job.kind();
         let jobs: Vec<&Job> = batch.iter().map(|p| &p.job).collect();
         let ran = catch_unwind(AssertUnwindSafe(|| {
-            run_batch(kind, &jobs, &target, &shared.replay)
+            run_batch(kind, &jobs, &target, &shared.open)
         }));
         drop(jobs);
+        shared
+            .metrics
+            .set_verifier_stats(shared.open.verifiers.stats());
         let failed = match ran {
             Ok(ran) => {
                 Metrics::add(&shared.metrics.cpu_retries, ran.retried as u64);

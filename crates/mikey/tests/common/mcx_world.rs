@@ -68,6 +68,7 @@ impl McxWorld {
             responder_kms: &z,
             initiator_kpak: &kpak,
             max_skew: Duration::from_secs(300),
+            verifiers: None,
         };
         open_i_message(bytes, &params, &mut ReplayCache::new(4), now)
     }

@@ -118,6 +118,7 @@ impl Pair {
             responder_kms: &self.z,
             initiator_kpak: &self.kpak,
             max_skew: Duration::from_secs(300),
+            verifiers: None,
         }
     }
 }
