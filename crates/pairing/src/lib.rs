@@ -12,6 +12,8 @@
 //! Everything that can touch a secret runs in constant time: no branch or memory index
 //! depends on a secret value. Functions named `*_vartime` are for public inputs only.
 
+#[cfg(target_arch = "x86_64")]
+pub mod adx;
 mod arith;
 pub mod backend;
 mod barrier;
