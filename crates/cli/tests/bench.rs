@@ -96,6 +96,32 @@ fn quick_bench_writes_checked_json_and_svg() {
     assert!(tables["bytes_total"].as_u64().unwrap() > 0);
     assert_eq!(tables["misses"], 0);
 
+    let messages = report["messages"].as_array().unwrap();
+    let ops: Vec<&str> = messages.iter().map(|m| m["op"].as_str().unwrap()).collect();
+    assert_eq!(
+        ops,
+        [
+            "fp-mul-portable",
+            "fp-mul-one",
+            "eccsi-sign",
+            "eccsi-verify-cold",
+            "eccsi-verify-cached",
+            "imessage-open-cold",
+            "imessage-open-cached"
+        ]
+    );
+    assert_eq!(messages[0]["m_per_op"], 1.0);
+    for m in messages {
+        assert!(m["us_per_op"].as_f64().unwrap() > 0.0, "{m}");
+        assert!(m["ops"].as_u64().unwrap() >= 1, "{m}");
+    }
+    // Opening an I_MESSAGE is a pairing and more: thousands of products.
+    assert!(
+        messages[4]["m_per_op"].as_f64().unwrap() > 1000.0,
+        "{}",
+        messages[4]
+    );
+
     let svg_path = json_path.with_extension("svg");
     let svg = std::fs::read_to_string(&svg_path).expect("an SVG beside the JSON");
     assert!(svg.starts_with("<svg"));

@@ -1,7 +1,9 @@
 //! `sakke bench`: the same workloads on every backend, at several batch sizes and thread
-//! counts, checked, timed, and written to bench-results/ as JSON and an SVG plot.
+//! counts, then the single-message figures (ECCSI, I_MESSAGE open), checked, timed, and
+//! written to bench-results/ as JSON and an SVG plot.
 
 mod measure;
+mod messages;
 mod report;
 mod untabled;
 mod workload;
@@ -252,6 +254,13 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<()> {
     }
     bar.finish_and_clear();
     report::set_m_per_op(&mut cells);
+
+    let bar = progress(messages::MessageOp::ALL.len() as u64, "messages", json);
+    let messages = messages::measure_all(Duration::from_secs_f64(min_time), |op| {
+        bar.set_message(op.name());
+        bar.inc(1);
+    })?;
+    bar.finish_and_clear();
     run.finish();
 
     let report = Report {
@@ -274,6 +283,7 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<()> {
         backends,
         tables,
         cells,
+        messages,
     };
 
     let base = report.run.file_base(&chosen.join("+"));

@@ -619,6 +619,7 @@ fn open_rfc6509(args: &OpenArgs, bytes: &[u8], sent: UtcTime, json: bool) -> Res
         responder_kms: &responder_kms.z,
         initiator_kpak: &initiator_kms.kpak,
         max_skew: Duration::from_secs(args.max_skew),
+        verifiers: None,
     };
     let opened = open_with(args, bytes, &params)?;
 

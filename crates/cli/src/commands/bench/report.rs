@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::messages::MessageCell;
 use super::workload::Workload;
 use crate::machine::RunHeader;
 use crate::svg::{Plot, Series};
@@ -19,6 +20,8 @@ pub struct Report {
     pub backends: Vec<BackendEntry>,
     pub tables: Vec<TableFigures>,
     pub cells: Vec<Cell>,
+    /// Single-message figures on one thread, independent of the backends.
+    pub messages: Vec<MessageCell>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -229,6 +232,18 @@ impl Report {
                 t.hits,
                 t.misses,
                 t.evictions
+            ));
+        }
+        if !self.messages.is_empty() {
+            out.push_str(&format!(
+                "\none message, one thread:\n{:<22} {:>12} {:>10} {:>9}\n",
+                "op", "us/op", "M/op", "ops"
+            ));
+        }
+        for m in &self.messages {
+            out.push_str(&format!(
+                "{:<22} {:>12.3} {:>10.1} {:>9}\n",
+                m.op, m.us_per_op, m.m_per_op, m.ops
             ));
         }
         out

@@ -142,6 +142,7 @@ fn open_3gpp_with(
             kms: &responder_kms.z,
             kpak: &responder_kms.kpak,
             max_skew: Duration::from_secs(args.max_skew),
+            verifiers: None,
         };
         open_own_i_message(bytes, &params, &mut ReplayCache::new(1), local_now(args)?)
             .context("the I_MESSAGE was rejected")?
@@ -153,6 +154,7 @@ fn open_3gpp_with(
             responder_kms: &responder_kms.z,
             initiator_kpak: &initiator_kms.kpak,
             max_skew: Duration::from_secs(args.max_skew),
+            verifiers: None,
         };
         open_with(args, bytes, &params)?
     };
