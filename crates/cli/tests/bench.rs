@@ -117,9 +117,9 @@ fn quick_bench_writes_checked_json_and_svg() {
     }
     // Opening an I_MESSAGE is a pairing and more: thousands of products.
     assert!(
-        messages[4]["m_per_op"].as_f64().unwrap() > 1000.0,
+        messages[5]["m_per_op"].as_f64().unwrap() > 1000.0,
         "{}",
-        messages[4]
+        messages[5]
     );
 
     let svg_path = json_path.with_extension("svg");
