@@ -107,7 +107,8 @@ fn quick_bench_writes_checked_json_and_svg() {
             "eccsi-verify-cold",
             "eccsi-verify-cached",
             "imessage-open-cold",
-            "imessage-open-cached"
+            "imessage-open-cached",
+            "imessage-open-key-cached"
         ]
     );
     assert_eq!(messages[0]["m_per_op"], 1.0);

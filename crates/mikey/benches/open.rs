@@ -1,18 +1,21 @@
 //! Where the time of opening one I_MESSAGE goes (issue 11, item 4): `open_i_message`
-//! end to end, cold and with the sender's verifier cached, beside its parts: the strict
-//! parse, every check short of decapsulation (the ECCSI verify dominates it), the SAKKE
-//! decapsulation with its TEST, and what is left (replay cache entry, TEK/salt
-//! derivation). Compare the figures of one run with each other.
+//! end to end, cold and with the sender's verifier cached, and `open_i_message_with` a
+//! receiver key validated once; beside them the parts: the strict parse, every check
+//! short of decapsulation (the ECCSI verify dominates it), the SAKKE decapsulation with
+//! its TEST (from the bare RSK, which validates it again, and from the validated key),
+//! and what is left (replay cache entry, TEK/salt derivation). Compare the figures of
+//! one run with each other.
 
 use std::time::{Duration, SystemTime};
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use mikey::eccsi::rand_core::OsRng;
 use mikey::eccsi::{SigningKey, VerifierCache};
-use mikey::sakke::{decapsulate, Identifier, Kms};
+use mikey::sakke::{decapsulate, decapsulate_with, Identifier, Kms, ReceiverKey};
 use mikey::{
-    build_i_message, open_i_message, verify_i_message, IMessage, IMessageParams, KeyLengths,
-    Message, NtpTimestamp, PartyId, ReplayCache, ResponderParams, VerifyParams,
+    build_i_message, open_i_message, open_i_message_with, verify_i_message, IMessage,
+    IMessageParams, KeyLengths, Message, NtpTimestamp, PartyId, ReplayCache, ResponderParams,
+    VerifyParams,
 };
 
 fn bench(c: &mut Criterion) {
@@ -53,6 +56,7 @@ fn bench(c: &mut Criterion) {
     let (cold, cached) = (responder(None), responder(Some(&cache)));
     let (checks_cold, checks_cached) = (checks(None), checks(Some(&cache)));
     let empty = ReplayCache::new(1);
+    let key = ReceiverKey::new(&bob_id, &z, rsk.clone()).unwrap();
 
     let mut group = c.benchmark_group("open");
     group.bench_function("end-to-end/cold", |b| {
@@ -61,6 +65,18 @@ fn bench(c: &mut Criterion) {
     group.bench_function("end-to-end/cached", |b| {
         b.iter(|| {
             open_i_message(black_box(&bytes), &cached, &mut ReplayCache::new(1), now).unwrap()
+        })
+    });
+    group.bench_function("end-to-end/validated-key+cached", |b| {
+        b.iter(|| {
+            open_i_message_with(
+                black_box(&bytes),
+                &checks_cached,
+                &key,
+                &mut ReplayCache::new(1),
+                now,
+            )
+            .unwrap()
         })
     });
     group.bench_function("parse", |b| {
@@ -86,6 +102,9 @@ fn bench(c: &mut Criterion) {
             )
             .unwrap()
         })
+    });
+    group.bench_function("decapsulate/validated-key", |b| {
+        b.iter(|| decapsulate_with(black_box(verified.encapsulated()), &key).unwrap())
     });
     let ssv = decapsulate(verified.encapsulated(), &bob_id, &z, &rsk).unwrap();
     group.bench_function("finish+traffic-keys", |b| {

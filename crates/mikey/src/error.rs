@@ -296,6 +296,10 @@ pub enum MikeyError {
     /// identifier for the message's key period.
     #[error("signing key identifier does not match the initiator identifier for this month")]
     SigningKeyMismatch,
+    /// The validated receiver key was issued for another identifier than the
+    /// responder's for the message's key period (another month, UID or user).
+    #[error("receiver key identifier does not match the responder identifier for this message")]
+    ReceiverKeyMismatch,
     /// A KMS URI that cannot enter a 3GPP UID (empty, or longer than 65535 bytes).
     #[error("KMS URI cannot be used in a 3GPP UID")]
     InvalidKmsUri,

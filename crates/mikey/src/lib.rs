@@ -108,8 +108,8 @@ pub use prf::prf;
 pub use rand_payload::RandPayload;
 pub use replay::{ReplayCache, ReplayKey};
 pub use responder::{
-    open_i_message, open_own_i_message, verify_i_message, OpenedIMessage, OwnParams,
-    ResponderParams, VerifiedIMessage, VerifyParams,
+    open_i_message, open_i_message_with, open_own_i_message, verify_i_message, OpenedIMessage,
+    OwnParams, ResponderParams, VerifiedIMessage, VerifyParams,
 };
 pub use sakke_payload::{IdScheme, SakkePayload, SAKKE_DATA_LEN, SAKKE_PARAMS_1};
 pub use security_policy::{PolicyParam, SecurityPolicy};

@@ -10,7 +10,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use eccsi::{Kpak, Signature, VerifierCache, VerifyingKey};
-use sakke::{EncapsulatedData, Identifier, KmsPublicKey, Rsk, Ssv};
+use sakke::{EncapsulatedData, Identifier, KmsPublicKey, ReceiverKey, Rsk, Ssv};
 
 use crate::error::{MikeyError, PayloadKind, Result};
 use crate::i_message::IMessage;
@@ -86,6 +86,28 @@ pub fn open_i_message(
         params.rsk,
     )
     .map_err(MikeyError::Decapsulation)?;
+    verified.finish(ssv, cache)
+}
+
+/// [`open_i_message`] with the responder's key already validated: a responder that
+/// opens message after message holds a [`ReceiverKey`] for the key period (checked once,
+/// one pairing) instead of passing the bare RSK, which is validated again on every call
+/// and so doubles the cost of an open. `key` must have been issued for the responder's
+/// identifier for the message's key period, or the result is
+/// [`MikeyError::ReceiverKeyMismatch`] (nothing enters the replay cache).
+pub fn open_i_message_with(
+    bytes: &[u8],
+    params: &VerifyParams<'_>,
+    key: &ReceiverKey,
+    cache: &mut ReplayCache,
+    now: SystemTime,
+) -> Result<OpenedIMessage> {
+    let verified = verify_i_message(bytes, params, cache, now)?;
+    if verified.responder_identifier() != key.recipient().identifier() {
+        return Err(MikeyError::ReceiverKeyMismatch);
+    }
+    let ssv =
+        sakke::decapsulate_with(verified.encapsulated(), key).map_err(MikeyError::Decapsulation)?;
     verified.finish(ssv, cache)
 }
 

@@ -12,9 +12,9 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::{bail, Context, Result};
 use mikey::eccsi::rand_core::OsRng;
 use mikey::eccsi::{Kpak, Signature, SigningKey, VerifierCache, VerifyingKey};
-use mikey::sakke::{Identifier, KmsPublicKey, Rsk, Ssv};
-use mikey::{build_i_message, open_i_message, IMessageParams, NtpTimestamp, PartyId};
-use mikey::{ReplayCache, ResponderParams};
+use mikey::sakke::{Identifier, KmsPublicKey, ReceiverKey, Rsk, Ssv};
+use mikey::{build_i_message, open_i_message, open_i_message_with, IMessageParams, PartyId};
+use mikey::{NtpTimestamp, ReplayCache, ResponderParams, VerifyParams};
 use pairing::Fp;
 use serde::Serialize;
 
@@ -33,11 +33,12 @@ pub enum MessageOp {
     EccsiVerifyCached,
     OpenCold,
     OpenCached,
+    OpenKeyCached,
 }
 
 impl MessageOp {
     /// In run order: the portable F_p product first, as every M figure divides by it.
-    pub const ALL: [MessageOp; 7] = [
+    pub const ALL: [MessageOp; 8] = [
         MessageOp::FpMulPortable,
         MessageOp::FpMul,
         MessageOp::EccsiSign,
@@ -45,6 +46,7 @@ impl MessageOp {
         MessageOp::EccsiVerifyCached,
         MessageOp::OpenCold,
         MessageOp::OpenCached,
+        MessageOp::OpenKeyCached,
     ];
 
     pub fn name(self) -> &'static str {
@@ -56,6 +58,7 @@ impl MessageOp {
             MessageOp::EccsiVerifyCached => "eccsi-verify-cached",
             MessageOp::OpenCold => "imessage-open-cold",
             MessageOp::OpenCached => "imessage-open-cached",
+            MessageOp::OpenKeyCached => "imessage-open-key-cached",
         }
     }
 
@@ -74,11 +77,16 @@ impl MessageOp {
                 "ECCSI verify through the sender's entry in a VerifierCache"
             }
             MessageOp::OpenCold => {
-                "mikey::open_i_message end to end, RSK without tables, cold ECCSI verify"
+                "mikey::open_i_message end to end from the bare RSK (validated again each \
+                 call), cold ECCSI verify"
             }
             MessageOp::OpenCached => {
-                "mikey::open_i_message end to end, RSK without tables, the sender's \
-                 verifier cached"
+                "mikey::open_i_message end to end from the bare RSK, the sender's verifier \
+                 cached"
+            }
+            MessageOp::OpenKeyCached => {
+                "mikey::open_i_message_with a receiver key validated once (no tables), \
+                 the sender's verifier cached: what a responder opening many messages pays"
             }
         }
     }
@@ -102,6 +110,7 @@ struct Fixture {
     responder: PartyId,
     initiator: PartyId,
     rsk: Rsk,
+    key: ReceiverKey,
     z: KmsPublicKey,
     kpak: Kpak,
     signing: SigningKey,
@@ -127,6 +136,7 @@ impl Fixture {
         let responder_id = Identifier::new(responder.identifier(time)?)?;
         let rsk = sakke_kms.issue_rsk(&responder_id)?;
         let z = sakke_kms.public_key();
+        let key = ReceiverKey::new(&responder_id, &z, rsk.clone())?;
 
         let mut params = IMessageParams::new(&initiator, &responder, &signing, &z);
         params.time = Some(time);
@@ -141,6 +151,7 @@ impl Fixture {
             responder,
             initiator,
             rsk,
+            key,
             z,
             kpak: eccsi_kms.kpak(),
             signing,
@@ -165,15 +176,23 @@ impl Fixture {
     }
 
     /// Opens message `i` (a fresh replay cache each time: the same bytes again are a
-    /// replay) and checks the SSV.
-    fn open(&self, i: usize, verifiers: Option<&VerifierCache>) -> Result<()> {
+    /// replay), from the validated key or else the bare RSK, and checks the SSV.
+    fn open(&self, i: usize, verifiers: Option<&VerifierCache>, validated: bool) -> Result<()> {
         let (bytes, ssv) = &self.messages[i % self.messages.len()];
-        let opened = open_i_message(
-            bytes,
-            &self.responder_params(verifiers),
-            &mut ReplayCache::new(1),
-            self.now,
-        )?;
+        let params = self.responder_params(verifiers);
+        let mut replay = ReplayCache::new(1);
+        let opened = if validated {
+            let checks = VerifyParams {
+                responder: params.responder,
+                expected_initiator: params.expected_initiator,
+                initiator_kpak: params.initiator_kpak,
+                max_skew: params.max_skew,
+                verifiers,
+            };
+            open_i_message_with(bytes, &checks, &self.key, &mut replay, self.now)?
+        } else {
+            open_i_message(bytes, &params, &mut replay, self.now)?
+        };
         if opened.ssv != *ssv {
             bail!("an I_MESSAGE opened to the wrong SSV");
         }
@@ -237,8 +256,13 @@ pub fn measure_all(
                     &fixture.signature,
                 )?)
             })?,
-            MessageOp::OpenCold => time_calls(min_time, 1, |i| fixture.open(i, None))?,
-            MessageOp::OpenCached => time_calls(min_time, 1, |i| fixture.open(i, Some(&cache)))?,
+            MessageOp::OpenCold => time_calls(min_time, 1, |i| fixture.open(i, None, false))?,
+            MessageOp::OpenCached => {
+                time_calls(min_time, 1, |i| fixture.open(i, Some(&cache), false))?
+            }
+            MessageOp::OpenKeyCached => {
+                time_calls(min_time, 1, |i| fixture.open(i, Some(&cache), true))?
+            }
         };
         raw.push((op, ops, seconds));
         tick(op);
