@@ -4,7 +4,8 @@
 //   0x00 ID          R   0x53414B45 ("SAKE")
 //   0x04 VERSION     R   major << 16 | minor
 //   0x08 CONTROL     W   bit 0 start at program address 0, bit 1 soft reset
-//   0x0C STATUS      R   bit 0 busy, bit 1 done, bit 2 error, bits 15:8 error code
+//   0x0C STATUS      R   bit 0 busy (or a start pending), bit 1 done, bit 2 error,
+//                        bits 15:8 error code
 //   0x10 DOORBELL    RW  write: start at program address wdata[15:0]; read: last entry
 //   0x14 CYCLES_LO   R   cycles of the current or last run; reading it latches CYCLES_HI
 //   0x18 CYCLES_HI   R
@@ -103,7 +104,9 @@ module host_regs #(
         case (addr_i)
           AddrId:        rdata_o <= Id;
           AddrVersion:   rdata_o <= Version;
-          AddrStatus:    rdata_o <= {16'd0, err_code_i, 5'd0, err_i, done_i, busy_i};
+          // A start the sequencer has not yet taken reads as busy, so a host polling right
+          // after ringing the doorbell never mistakes the idle before it for the end.
+          AddrStatus:    rdata_o <= {16'd0, err_code_i, 5'd0, err_i, done_i, busy_i | start_o};
           AddrDoorbell:  rdata_o <= {16'd0, entry_o};
           AddrCyclesLo:  begin
                            rdata_o     <= cycles_q[31:0];

@@ -1,0 +1,21 @@
+//! The FPGA backend's device layer: a Verilog pairing core (hdl/rtl/) reached through a
+//! C++ shim (cxx/) either as a Verilated model clocked in-process ([`Device::sim`]) or as
+//! a Xilinx XDMA card ([`Device::xdma`]), with the sequencer's instruction set
+//! ([`program`]) and batched Montgomery products ([`modmul_batch`]).
+//!
+//! Built without Verilator, [`Device::sim`] returns `FpgaError::Unavailable("built
+//! without Verilator")`; [`BUILT_WITH_VERILATOR`] says which build this is.
+
+mod device;
+mod error;
+mod ffi;
+mod modmul;
+pub mod program;
+pub mod regs;
+
+pub use device::{Device, Limbs, RunReport, XdmaPaths};
+pub use error::{FpgaError, ProgramFault};
+pub use modmul::{modmul_batch, modmul_program};
+
+/// Whether build.rs found Verilator and compiled the simulated core in.
+pub const BUILT_WITH_VERILATOR: bool = cfg!(sakke_verilator);
