@@ -104,9 +104,9 @@ module host_regs #(
         case (addr_i)
           AddrId:        rdata_o <= Id;
           AddrVersion:   rdata_o <= Version;
-          // A start the sequencer has not yet taken reads as busy, so a host polling right
-          // after ringing the doorbell never mistakes the idle before it for the end.
-          AddrStatus:    rdata_o <= {16'd0, err_code_i, 5'd0, err_i, done_i, busy_i | start_o};
+          // A start the sequencer has not yet taken reads as busy, and a pending soft reset as
+          // idle, so a host polling right after either never sees the state before it.
+          AddrStatus:    rdata_o <= {16'd0, err_code_i, 5'd0, err_i, done_i, (busy_i | start_o) & ~clear_o};
           AddrDoorbell:  rdata_o <= {16'd0, entry_o};
           AddrCyclesLo:  begin
                            rdata_o     <= cycles_q[31:0];

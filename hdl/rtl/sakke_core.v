@@ -8,8 +8,8 @@
 //          cycles read latency. Byte addresses, 32-bit words, little-endian word order:
 //            0x000000 + 4 * i               program memory, instruction i
 //            0x100000 + 128 * e + 4 * k     data memory, 32-bit word k of F_P element e
-// Card memory belongs to the sequencer while it is busy: host writes then are dropped and
-// host reads return 0.
+// Card memory belongs to the sequencer from a start to the end of the run: host writes
+// then are dropped and host reads return 0.
 `default_nettype none
 
 module sakke_core #(
@@ -69,8 +69,11 @@ module sakke_core #(
   wire [DAW-1:0]  h_elem    = mem_addr_i[DAW+6:7];
   wire            h_elem_ok = h_dm && ({19'd0, mem_addr_i[19:7]} < DM_DEPTH);
   wire [KW-1:0]   h_word    = mem_addr_i[6:2];
-  wire            h_rd      = mem_req_i && !mem_we_i && !busy;
-  wire            h_wr      = mem_req_i && mem_we_i && !busy;
+  // The sequencer owns card memory from the cycle a start is pending until the cycle a
+  // soft reset is (so a host access right after either sees the state after it).
+  wire            owned     = (busy && !clear) || start;
+  wire            h_rd      = mem_req_i && !mem_we_i && !owned;
+  wire            h_wr      = mem_req_i && mem_we_i && !owned;
 
   reg             rd_pend_q;  // a host read is one cycle into the RAM
   reg             rd_live_q;  // ... and was allowed (not busy, in range)
@@ -100,8 +103,8 @@ module sakke_core #(
 
   ram_1r1w #(.WIDTH(32), .DEPTH(IMEM_DEPTH), .WORD(32)) u_imem (
     .clk_i,
-    .re_i    (busy ? s_imem_re : (h_rd && h_insn_ok)),
-    .raddr_i (busy ? s_imem_raddr : h_insn),
+    .re_i    (owned ? s_imem_re : (h_rd && h_insn_ok)),
+    .raddr_i (owned ? s_imem_raddr : h_insn),
     .rdata_o (imem_rdata),
     .we_i    (h_wr && h_insn_ok),
     .waddr_i (h_insn),
@@ -111,13 +114,13 @@ module sakke_core #(
 
   ram_1r1w #(.WIDTH(N), .DEPTH(DM_DEPTH), .WORD(32)) u_dm (
     .clk_i,
-    .re_i    (busy ? s_dm_re : (h_rd && h_elem_ok)),
-    .raddr_i (busy ? s_dm_raddr : h_elem),
+    .re_i    (owned ? s_dm_re : (h_rd && h_elem_ok)),
+    .raddr_i (owned ? s_dm_raddr : h_elem),
     .rdata_o (dm_rdata),
-    .we_i    (busy ? s_dm_we : (h_wr && h_elem_ok)),
-    .waddr_i (busy ? s_dm_waddr : h_elem),
-    .wdata_i (busy ? s_dm_wdata : {WORDS{mem_wdata_i}}),
-    .wmask_i (busy ? {WORDS{1'b1}} : ({{(WORDS-1){1'b0}}, 1'b1} << h_word))
+    .we_i    (owned ? s_dm_we : (h_wr && h_elem_ok)),
+    .waddr_i (owned ? s_dm_waddr : h_elem),
+    .wdata_i (owned ? s_dm_wdata : {WORDS{mem_wdata_i}}),
+    .wmask_i (owned ? {WORDS{1'b1}} : ({{(WORDS-1){1'b0}}, 1'b1} << h_word))
   );
 
   ram_1r1w #(.WIDTH(N), .DEPTH(NREG), .WORD(N)) u_rf (
