@@ -1,7 +1,8 @@
 //! The FPGA backend's device layer: a Verilog pairing core (hdl/rtl/) reached through a
 //! C++ shim (cxx/) either as a Verilated model clocked in-process ([`Device::sim`]) or as
 //! a Xilinx XDMA card ([`Device::xdma`]), with the sequencer's instruction set
-//! ([`program`]) and batched Montgomery products ([`modmul_batch`]).
+//! ([`program`], with F_p2 arithmetic in [`fp2`]) and batched Montgomery products
+//! ([`modmul_batch`]).
 //!
 //! Built without Verilator, [`Device::sim`] returns `FpgaError::Unavailable("built
 //! without Verilator")`; [`BUILT_WITH_VERILATOR`] says which build this is.
@@ -9,6 +10,7 @@
 mod device;
 mod error;
 mod ffi;
+pub mod fp2;
 mod modmul;
 pub mod program;
 pub mod regs;

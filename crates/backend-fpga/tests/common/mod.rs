@@ -7,16 +7,23 @@ use backend_fpga::{Device, Limbs};
 use num_bigint::BigUint;
 use pairing::Fp;
 
-/// The Verilated card. Without Verilator: under CI (CI=true) the test fails; elsewhere it
-/// prints why and the caller skips.
+/// What to do when a test's tool is missing: under CI (CI=true) fail; elsewhere print
+/// why, and the caller skips.
+pub fn missing(what: &str) {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("the FPGA tests need it under CI: {what}");
+    }
+    eprintln!("skipping: {what}");
+}
+
+/// The Verilated card, or None (after [`missing`]) when the crate was built without it.
 pub fn sim() -> Option<Device> {
     match Device::sim() {
         Ok(d) => Some(d),
-        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("the FPGA simulation tests need Verilator under CI: {e}")
-        }
         Err(e) => {
-            eprintln!("skipping: {e} (install verilator to run the FPGA simulation tests)");
+            missing(&format!(
+                "{e} (install verilator to run the FPGA simulation tests)"
+            ));
             None
         }
     }
