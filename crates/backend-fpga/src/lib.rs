@@ -1,8 +1,8 @@
 //! The FPGA backend's device layer: a Verilog pairing core (hdl/rtl/) reached through a
 //! C++ shim (cxx/) either as a Verilated model clocked in-process ([`Device::sim`]) or as
 //! a Xilinx XDMA card ([`Device::xdma`]), with the sequencer's instruction set
-//! ([`program`], with F_p2 arithmetic in [`fp2`]) and batched Montgomery products
-//! ([`modmul_batch`]).
+//! ([`program`], with F_p2 arithmetic in [`fp2`]), batched Montgomery products
+//! ([`modmul_batch`]) and g^k ([`gt_pow`]).
 //!
 //! Built without Verilator, [`Device::sim`] returns `FpgaError::Unavailable("built
 //! without Verilator")`; [`BUILT_WITH_VERILATOR`] says which build this is.
@@ -11,12 +11,14 @@ mod device;
 mod error;
 mod ffi;
 pub mod fp2;
+mod gt_pow;
 mod modmul;
 pub mod program;
 pub mod regs;
 
 pub use device::{Device, Limbs, RunReport, XdmaPaths};
 pub use error::{FpgaError, ProgramFault};
+pub use gt_pow::{gt_pow, gt_pow_program, SCALAR_BITS};
 pub use modmul::{modmul_batch, modmul_program};
 
 /// Whether build.rs found Verilator and compiled the simulated core in.
