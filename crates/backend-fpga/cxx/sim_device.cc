@@ -1,6 +1,7 @@
 // SimDevice: the Verilated sakke_core (hdl/rtl/), clocked by the host. Each register or
 // memory beat is one clock cycle, as on the core's synchronous host ports.
 #include <stdexcept>
+#include <string>
 
 #include "sakke-backend-fpga/cxx/device.h"
 
@@ -14,6 +15,10 @@ namespace {
 
 // STATUS is polled this often while waiting: coarse enough to cost little simulation.
 constexpr uint64_t kPollCycles = 64;
+// Read data comes one (registers) or two (card memory) cycles after the request; a port
+// that has not answered after this many is broken, and the shim says so instead of
+// clocking forever.
+constexpr int kReadLatencyLimit = 16;
 
 class SimDevice final : public Device {
  public:
@@ -36,7 +41,7 @@ class SimDevice final : public Device {
     top_->reg_addr_i = offset & 0xFFF;
     tick();
     top_->reg_req_i = 0;
-    while (!top_->reg_rvalid_o) tick();
+    await_valid(top_->reg_rvalid_o, "register");
     return top_->reg_rdata_o;
   }
 
@@ -68,7 +73,7 @@ class SimDevice final : public Device {
       top_->mem_addr_i = addr & 0xFFFFFF;
       tick();
       top_->mem_req_i = 0;
-      while (!top_->mem_rvalid_o) tick();
+      await_valid(top_->mem_rvalid_o, "card memory");
       w = top_->mem_rdata_o;
       addr += 4;
     }
@@ -93,6 +98,15 @@ class SimDevice final : public Device {
     top_->reg_we_i = 0;
     top_->mem_req_i = 0;
     top_->mem_we_i = 0;
+  }
+
+  void await_valid(const CData& valid, const char* port) {
+    for (int i = 0; !valid; ++i) {
+      if (i == kReadLatencyLimit) {
+        throw std::runtime_error(std::string("no read data from the ") + port + " port");
+      }
+      tick();
+    }
   }
 
   // One rising edge: inputs set before it are sampled by it.

@@ -217,3 +217,31 @@ fn words_to_limbs(words: &[u32]) -> Limbs {
     }
     limbs
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limbs_and_words_round_trip_low_half_first() {
+        let mut l = [0u64; 16];
+        l[0] = 0x1122_3344_5566_7788;
+        l[15] = 0x99AA_BBCC_DDEE_FF00;
+        let w = limbs_to_words(&l);
+        assert_eq!(
+            (w[0], w[1], w[30], w[31]),
+            (0x5566_7788, 0x1122_3344, 0xDDEE_FF00, 0x99AA_BBCC)
+        );
+        assert_eq!(words_to_limbs(&w), l);
+    }
+
+    /// The build without Verilator still links, and says why there is no simulator.
+    #[cfg(not(sakke_verilator))]
+    #[test]
+    fn sim_is_unavailable_without_verilator() {
+        match Device::sim() {
+            Err(FpgaError::Unavailable(why)) => assert_eq!(why, "built without Verilator"),
+            other => panic!("{:?}", other.err()),
+        }
+    }
+}
