@@ -11,7 +11,7 @@ use pairing::{Fp, Fp2, PfValue, Scalar};
 use crate::device::{Device, Limbs};
 use crate::error::FpgaError;
 use crate::fp2::{emit_mul, emit_square, Fp2Reg};
-use crate::program::{Insn, Program, Reg};
+use crate::program::{cycle_budget, Insn, Program, Reg};
 
 /// Bits of a scalar mod q (q is a 1022-bit prime).
 pub const SCALAR_BITS: usize = 1022;
@@ -71,13 +71,6 @@ pub fn gt_pow_program(k: &Scalar) -> Vec<u32> {
     p.finish()
 }
 
-/// The cycle limit for one g^k run: about 1.76M cycles at W = 64, doubled for margin.
-fn cycle_budget(device: &Device) -> u64 {
-    let s = u64::from(1024 / device.config().word_bits.max(1));
-    let mul = s * (s + 3) + s + 3 + 7;
-    2 * SCALAR_BITS as u64 * (5 * mul + 8 * 9) + 10_000
-}
-
 /// g^k, with g = <P, P> of RFC 6509. A result the card returns unreduced (>= p) is an
 /// error, never a value.
 pub fn gt_pow(device: &mut Device, k: &Scalar) -> Result<(PfValue, u64), FpgaError> {
@@ -89,8 +82,9 @@ pub fn gt_pow(device: &mut Device, k: &Scalar) -> Result<(PfValue, u64), FpgaErr
         Fp2::ONE.c1.to_montgomery_limbs(),
     ];
     device.write_elements(AT_G, &elements)?;
-    device.load_program(0, &gt_pow_program(k))?;
-    let report = device.run(0, cycle_budget(device))?;
+    let program = gt_pow_program(k);
+    device.load_program(0, &program)?;
+    let report = device.run(0, cycle_budget(&program, device.config().word_bits))?;
     let out = device.read_elements(AT_RESULT, 2)?;
     let fp = |l: &Limbs| {
         Option::<Fp>::from(Fp::from_montgomery_limbs(l))

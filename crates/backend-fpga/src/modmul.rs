@@ -4,7 +4,7 @@
 
 use crate::device::{Device, Limbs};
 use crate::error::FpgaError;
-use crate::program::{Insn, Program, Reg};
+use crate::program::{cycle_budget, Insn, Program, Reg};
 
 /// The program for `pairs` products: pair i is elements 2i and 2i + 1, its product goes
 /// to element 2i.
@@ -33,14 +33,6 @@ pub fn modmul_program(pairs: usize) -> Vec<u32> {
     p.finish()
 }
 
-/// Cycles a program of `pairs` products may take before the run counts as hung: the
-/// multiplier's latency for the core's word size plus the sequencer's overhead, twice over.
-fn cycle_budget(device: &Device, pairs: usize) -> u64 {
-    let s = u64::from(1024 / device.config().word_bits.max(1));
-    let per_product = s * (s + 3) + s + 3 + 7 + 2 * 5 + 5;
-    2 * (pairs as u64 * per_product) + 1000
-}
-
 /// a * b * 2^-1024 mod p for each pair (operands below p, in the CPU's limb layout), in
 /// as many runs as data memory needs.
 pub fn modmul_batch(
@@ -53,9 +45,9 @@ pub fn modmul_batch(
     for chunk in pairs.chunks(per_run.max(1)) {
         let elements: Vec<Limbs> = chunk.iter().flat_map(|(a, b)| [*a, *b]).collect();
         device.write_elements(0, &elements)?;
-        device.load_program(0, &modmul_program(chunk.len()))?;
-        let budget = cycle_budget(device, chunk.len());
-        device.run(0, budget)?;
+        let program = modmul_program(chunk.len());
+        device.load_program(0, &program)?;
+        device.run(0, cycle_budget(&program, device.config().word_bits))?;
         let back = device.read_elements(0, elements.len())?;
         out.extend(back.into_iter().step_by(2));
     }

@@ -79,6 +79,36 @@ impl Insn {
     }
 }
 
+/// Cycles the multiplier takes per product at word size `word_bits` (hdl/rtl/mont_mul.v):
+/// S (S + 3) + S + 3 with S = 1024 / word_bits.
+pub fn mul_latency(word_bits: u32) -> u64 {
+    let s = u64::from(1024 / word_bits.max(1));
+    s * (s + 3) + s + 3
+}
+
+/// The card's cycle count for a program that runs to its HALT, from the sequencer's fixed
+/// schedule (hdl/rtl/sequencer.v): MUL 7 plus the multiplier's latency, ADD and SUB 9,
+/// LOAD, STORE and MOV 5, and 3 for the start and the HALT. Exact: the tests compare it
+/// with the cycle counter. No data enters it.
+pub fn cycles(words: &[u32], word_bits: u32) -> u64 {
+    let mul = mul_latency(word_bits) + 7;
+    let body: u64 = words
+        .iter()
+        .take_while(|w| *w >> 28 != OP_HALT)
+        .map(|w| match w >> 28 {
+            OP_MUL => mul,
+            OP_ADD | OP_SUB => 9,
+            _ => 5,
+        })
+        .sum();
+    body + 3
+}
+
+/// The cycle limit to run a program under: twice its schedule, and some.
+pub fn cycle_budget(words: &[u32], word_bits: u32) -> u64 {
+    2 * cycles(words, word_bits) + 10_000
+}
+
 /// A program under construction; [`Program::finish`] appends the HALT.
 #[derive(Clone, Debug, Default)]
 pub struct Program {
@@ -158,5 +188,13 @@ mod tests {
             ra: Reg(0),
         });
         assert_eq!(p.finish(), vec![0x6040_0000, 0]);
+    }
+
+    #[test]
+    fn cycle_model() {
+        assert_eq!(mul_latency(64), 323);
+        assert_eq!(mul_latency(32), 1155);
+        let one_product = crate::modmul_program(1);
+        assert_eq!(cycles(&one_product, 64), 348);
     }
 }

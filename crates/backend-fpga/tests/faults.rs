@@ -87,7 +87,7 @@ fn malformed_programs_give_an_error_status() {
         (
             Insn::Load {
                 rd: Reg(0),
-                addr: 256,
+                addr: 4096,
             }
             .encode(),
             ProgramFault::Address,

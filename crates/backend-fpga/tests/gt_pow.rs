@@ -3,7 +3,7 @@
 
 mod common;
 
-use backend_fpga::gt_pow;
+use backend_fpga::{gt_pow, gt_pow_program, program};
 use pairing::{PfValue, Scalar};
 use rand::{RngCore, SeedableRng};
 
@@ -26,4 +26,7 @@ fn g_to_the_k_equals_the_cpu_and_takes_the_same_cycles_for_every_k() {
     }
     eprintln!("g^k: {} cycles", cycles[0]);
     assert!(cycles.iter().all(|c| *c == cycles[0]), "{cycles:?}");
+    // ... which is what the sequencer's schedule says.
+    let schedule = program::cycles(&gt_pow_program(&random), dev.config().word_bits);
+    assert_eq!(cycles[0], schedule);
 }
