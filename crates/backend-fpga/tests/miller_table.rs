@@ -28,6 +28,8 @@ fn the_program_follows_the_tables_naf() {
     let table = LineTable::build(&AffinePoint::generator(), false);
     assert_eq!(table.lines().count(), line_count());
     assert_eq!(line_count(), 1373);
+    // 5 to start, 17 a doubling step, 8 more for each addition, 2 stores and HALT.
+    assert_eq!(miller_table_program().len(), 5 + 1021 * 17 + 352 * 8 + 3);
 }
 
 #[test]
