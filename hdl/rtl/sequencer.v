@@ -75,7 +75,7 @@ module sequencer #(
                    ErrReserved = 8'd2,  // a field the opcode does not use is not zero
                    ErrReg      = 8'd3,  // register index >= NREG
                    ErrAddr     = 8'd4,  // data memory address >= DM_DEPTH
-                   ErrPc       = 8'd5;  // ran past the end of program memory
+                   ErrPc       = 8'd5;  // ran past the end of program memory (pc: the last address)
 
   localparam [2:0] StIdle = 3'd0, StFetch = 3'd1, StFWait = 3'd2, StDecode = 3'd3,
                    StRd1 = 3'd4, StRd2 = 3'd5, StRd3 = 3'd6, StWait = 3'd7;
@@ -181,7 +181,7 @@ module sequencer #(
             busy_o     <= 1'b0;
             err_o      <= 1'b1;
             err_code_o <= ErrPc;
-            err_pc_o   <= pc_q[15:0];
+            err_pc_o   <= pc_q[15:0] - 16'd1;  // the last address run (pc may be 2^16)
             state_q    <= StIdle;
           end else begin
             imem_re_o    <= 1'b1;

@@ -117,19 +117,20 @@ fn malformed_programs_give_an_error_status() {
 #[test]
 fn running_off_the_end_is_an_error() {
     let Some(mut dev) = sim() else { return };
-    let words = dev.config().program_words as u16;
+    let words = dev.config().program_words;
+    let last = (words - 1) as u16;
     let mut p = Program::new();
     p.push(Insn::Mov {
         rd: Reg(1),
         ra: Reg(0),
     });
     let mov = p.finish()[0];
-    dev.load_program(words - 2, &[mov, mov]).unwrap();
-    match dev.run(words - 2, 10_000) {
+    dev.load_program(last - 1, &[mov, mov]).unwrap();
+    match dev.run(last - 1, 10_000) {
         Err(FpgaError::Program {
             fault: ProgramFault::ProgramCounter,
             pc,
-        }) => assert_eq!(pc, words),
+        }) => assert_eq!(pc, last, "the last address run"),
         other => panic!("{other:?}"),
     }
     product_is_right(&mut dev);

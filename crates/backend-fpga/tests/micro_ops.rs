@@ -151,6 +151,6 @@ fn id_version_config() {
     let c = dev.config();
     assert_eq!(
         (c.word_bits, c.registers, c.data_elements, c.program_words),
-        (64, 32, 4096, 32768)
+        (64, 32, 4096, 65536)
     );
 }
