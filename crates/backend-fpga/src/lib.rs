@@ -2,8 +2,9 @@
 //! C++ shim (cxx/) either as a Verilated model clocked in-process ([`Device::sim`]) or as
 //! a Xilinx XDMA card ([`Device::xdma`]), with the sequencer's instruction set
 //! ([`program`], with F_p2 arithmetic in [`fp2`]), batched Montgomery products
-//! ([`modmul_batch`]), g^k ([`gt_pow`]) and the Miller loop, plain
-//! ([`miller_loop_plain`]) and against a per-RSK line table ([`miller_loop_tabled`]).
+//! ([`modmul_batch`]), g^k ([`gt_pow`]), the Miller loop, plain ([`miller_loop_plain`])
+//! and against a per-RSK line table ([`miller_loop_tabled`]), and [k]B for a secret k
+//! ([`scalar_mul`]).
 //!
 //! Built without Verilator, [`Device::sim`] returns `FpgaError::Unavailable("built
 //! without Verilator")`; [`BUILT_WITH_VERILATOR`] says which build this is.
@@ -18,6 +19,7 @@ mod miller_table;
 mod modmul;
 pub mod program;
 pub mod regs;
+mod scalar_mul;
 
 pub use device::{Device, Limbs, RunReport, XdmaPaths};
 pub use error::{FpgaError, ProgramFault};
@@ -28,6 +30,7 @@ pub use miller_table::{
     miller_table_program, MILLER_DIGITS,
 };
 pub use modmul::{modmul_batch, modmul_program};
+pub use scalar_mul::{scalar_mul, scalar_mul_program, LADDER_BITS};
 
 /// Whether build.rs found Verilator and compiled the simulated core in.
 pub const BUILT_WITH_VERILATOR: bool = cfg!(sakke_verilator);
