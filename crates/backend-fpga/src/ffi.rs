@@ -18,3 +18,9 @@ pub(crate) mod bridge {
         fn new_xdma_device(user: &str, h2c: &str, c2h: &str) -> Result<UniquePtr<Device>>;
     }
 }
+
+// SAFETY: both C++ devices own their state outright (a Verilated model with its own
+// VerilatedContext; file descriptors and one mapping) and keep nothing tied to the
+// thread that made them, so one may move between threads. Nothing here makes them Sync:
+// callers share a device behind a Mutex (backend.rs), one call at a time.
+unsafe impl Send for bridge::Device {}

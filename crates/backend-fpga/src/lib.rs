@@ -9,6 +9,7 @@
 //! Built without Verilator, [`Device::sim`] returns `FpgaError::Unavailable("built
 //! without Verilator")`; [`BUILT_WITH_VERILATOR`] says which build this is.
 
+mod backend;
 mod device;
 mod error;
 mod ffi;
@@ -21,6 +22,7 @@ pub mod program;
 pub mod regs;
 mod scalar_mul;
 
+pub use backend::{FpgaBackend, FpgaConfig, SIM_NAME, XDMA_NAME};
 pub use device::{Device, Limbs, RunReport, XdmaPaths};
 pub use error::{FpgaError, ProgramFault};
 pub use gt_pow::{gt_pow, gt_pow_program, SCALAR_BITS};
