@@ -45,12 +45,13 @@ impl Default for FpgaConfig {
     }
 }
 
-/// What program memory holds, so that consecutive items of one kind load it once.
+/// What program memory holds (a soft reset keeps it), with its cycle limit, so that
+/// consecutive pairings of one kind load their program once.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Loaded {
-    Nothing,
-    Plain,
-    Tabled,
+    Other,
+    Plain(u64),
+    Tabled(u64),
 }
 
 struct Card {
@@ -93,7 +94,7 @@ impl FpgaBackend {
             description,
             card: Mutex::new(Card {
                 device,
-                program: Loaded::Nothing,
+                program: Loaded::Other,
                 table: None,
             }),
             lines: TableCache::new(config.line_table_budget_bytes),
@@ -131,15 +132,27 @@ impl FpgaBackend {
                 miller_table::load_line_table(&mut card.device, &table)?;
                 card.table = Some(key);
             }
-            let budget = miller_table::load_miller_table_program(&mut card.device)?;
-            card.program = Loaded::Tabled;
+            let budget = match card.program {
+                Loaded::Tabled(budget) => budget,
+                _ => {
+                    card.program = Loaded::Other;
+                    let budget = miller_table::load_miller_table_program(&mut card.device)?;
+                    card.program = Loaded::Tabled(budget);
+                    budget
+                }
+            };
             return Ok(miller_table::miller_loop_tabled(&mut card.device, &job.at, budget)?.0);
         }
-        // The plain program overwrites the start of data memory, where a table's first
-        // lines live.
-        card.table = None;
-        let budget = miller_plain::load_miller_plain_program(&mut card.device)?;
-        card.program = Loaded::Plain;
+        // The plain program's data (elements 0..8) lies below a resident table's lines.
+        let budget = match card.program {
+            Loaded::Plain(budget) => budget,
+            _ => {
+                card.program = Loaded::Other;
+                let budget = miller_plain::load_miller_plain_program(&mut card.device)?;
+                card.program = Loaded::Plain(budget);
+                budget
+            }
+        };
         Ok(miller_plain::miller_loop_plain(&mut card.device, &job.fixed, &job.at, budget)?.0)
     }
 }
@@ -187,7 +200,7 @@ impl PairingBackend for FpgaBackend {
             .map(|(x, y)| (x.to_montgomery_limbs(), y.to_montgomery_limbs()))
             .collect();
         let mut card = self.card();
-        card.program = Loaded::Nothing;
+        card.program = Loaded::Other;
         card.table = None; // products use the start of data memory
         let out =
             modmul::modmul_batch(&mut card.device, &pairs).map_err(|e| self.device_error(e))?;
@@ -207,7 +220,7 @@ impl PairingBackend for FpgaBackend {
 
     fn scalar_mul_batch(&self, jobs: &[ScalarMulJob]) -> BatchResult<AffinePoint> {
         let mut card = self.card();
-        card.program = Loaded::Nothing;
+        card.program = Loaded::Other;
         card.table = None;
         Ok(jobs
             .iter()
@@ -224,7 +237,7 @@ impl PairingBackend for FpgaBackend {
 
     fn gt_pow_batch(&self, exponents: &[Scalar]) -> BatchResult<PfValue> {
         let mut card = self.card();
-        card.program = Loaded::Nothing;
+        card.program = Loaded::Other;
         card.table = None;
         Ok(exponents
             .iter()

@@ -42,6 +42,7 @@ fn products_pairings_scalar_muls_and_g_to_the_k_equal_the_cpu() {
     let (rsk, r1, r2) = (multiple(5), multiple(3), multiple(9));
     b.prepare_pairing_table(key, &rsk).unwrap();
     assert_eq!(b.table_stats().tables, 1);
+    // Tabled, plain, tabled: the plain program's data must leave the resident table be.
     let jobs = [
         PairingJob {
             fixed: rsk,
