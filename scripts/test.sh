@@ -18,6 +18,11 @@ command -v valgrind >/dev/null || missing+=(valgrind)
 compgen -G '/usr/share/vulkan/icd.d/lvp_icd*.json' >/dev/null || missing+=(mesa-vulkan-drivers)
 { ldconfig -p 2>/dev/null || /sbin/ldconfig -p; } | grep 'libvulkan\.so\.1' >/dev/null ||
     missing+=(libvulkan1)
+# The FPGA backend's tests (crates/backend-fpga) simulate the core with Verilator (built
+# in by build.rs when present), lint it with Verilator and run the test benches under Icarus
+# Verilog. Under CI a missing tool fails those tests rather than skipping them.
+command -v verilator >/dev/null || missing+=(verilator)
+{ command -v iverilog && command -v vvp; } >/dev/null || missing+=(iverilog)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=()
     if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then

@@ -1,12 +1,13 @@
 //! Every backend this build knows, whether it can run on this machine, and why not.
 
+mod fpga;
 mod gpu;
 
 use pairing::backend::{BackendError, CpuBackend, CpuConfig, PairingBackend, TablePolicy};
 use thiserror::Error;
 
 /// Every backend name this build knows, in order of preference.
-const NAMES: [&str; 3] = ["cpu", "cpu-scalar", gpu::NAME];
+const NAMES: [&str; 5] = ["cpu", "cpu-scalar", gpu::NAME, fpga::SIM, fpga::XDMA];
 
 /// One known backend.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +69,7 @@ pub enum RegistryError {
 /// The backends this build knows, in order of preference.
 pub fn available() -> Vec<BackendInfo> {
     let vector = vector_unit();
-    vec![
+    let mut list = vec![
         BackendInfo {
             name: "cpu",
             description: format!(
@@ -95,7 +96,9 @@ pub fn available() -> Vec<BackendInfo> {
             threaded: true,
         },
         gpu::info(),
-    ]
+    ];
+    list.extend(fpga::infos());
+    list
 }
 
 fn vector_unit() -> bool {
@@ -160,6 +163,7 @@ pub fn open(
     match name {
         "cpu" => Ok(Box::new(cpu(true)?)),
         "cpu-scalar" => Ok(Box::new(cpu(false)?)),
+        fpga::SIM | fpga::XDMA => fpga::open(name, options),
         _ => gpu::open(options),
     }
 }
@@ -212,12 +216,28 @@ mod tests {
         }
     }
 
+    /// Both FPGA entries are listed; each opens, or says in one line why not.
+    #[test]
+    fn fpga_entries_open_or_say_why_not() {
+        for name in ["fpga-sim", "fpga-xdma"] {
+            let info = available().into_iter().find(|b| b.name == name).unwrap();
+            match (&info.unavailable, open(name, &BackendOptions::default())) {
+                (None, Ok(backend)) => assert_eq!(backend.name(), name),
+                (Some(why), Err(RegistryError::Unavailable { reason, .. })) => {
+                    assert!(!why.is_empty() && !why.contains('\n'), "{why}");
+                    assert_eq!(*why, reason);
+                }
+                (why, other) => panic!("{name}: listed {why:?}, opened {:?}", other.err()),
+            }
+        }
+    }
+
     #[test]
     fn unknown_backend_names_the_known_ones() {
         let err = open("quantum", &BackendOptions::default()).err().unwrap();
         assert!(
             err.to_string()
-                .contains("known backends: cpu, cpu-scalar, gpu"),
+                .contains("known backends: cpu, cpu-scalar, gpu, fpga-sim, fpga-xdma"),
             "{err}"
         );
     }

@@ -1,0 +1,200 @@
+//! The sequencer's instruction set (hdl/rtl/sequencer.v) and a builder for programs.
+//!
+//! Registers are the core's working F_p registers; addresses are data memory elements.
+//! A program's control flow is the instruction list itself: it runs straight through to
+//! HALT, so its cycle count never depends on the data.
+
+/// A register index (0..Config::registers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reg(pub u8);
+
+/// One instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Insn {
+    Halt,
+    /// rd <- mem[addr]
+    Load {
+        rd: Reg,
+        addr: u16,
+    },
+    /// mem[addr] <- ra
+    Store {
+        addr: u16,
+        ra: Reg,
+    },
+    /// rd <- ra * rb * 2^-1024 mod p (Montgomery: the product of two Montgomery forms)
+    Mul {
+        rd: Reg,
+        ra: Reg,
+        rb: Reg,
+    },
+    /// rd <- ra + rb mod p
+    Add {
+        rd: Reg,
+        ra: Reg,
+        rb: Reg,
+    },
+    /// rd <- ra - rb mod p
+    Sub {
+        rd: Reg,
+        ra: Reg,
+        rb: Reg,
+    },
+    /// rd <- ra
+    Mov {
+        rd: Reg,
+        ra: Reg,
+    },
+}
+
+const OP_HALT: u32 = 0;
+const OP_LOAD: u32 = 1;
+const OP_STORE: u32 = 2;
+const OP_MUL: u32 = 3;
+const OP_ADD: u32 = 4;
+const OP_SUB: u32 = 5;
+const OP_MOV: u32 = 6;
+
+/// Register fields are 6 bits wide in the encoding.
+fn reg(r: Reg) -> u32 {
+    u32::from(r.0 & 0x3F)
+}
+
+fn rrr(op: u32, rd: Reg, ra: Reg, rb: Reg) -> u32 {
+    op << 28 | reg(rd) << 22 | reg(ra) << 16 | reg(rb) << 10
+}
+
+impl Insn {
+    /// The 32-bit instruction word.
+    pub fn encode(self) -> u32 {
+        match self {
+            Insn::Halt => OP_HALT << 28,
+            Insn::Load { rd, addr } => OP_LOAD << 28 | reg(rd) << 22 | u32::from(addr),
+            Insn::Store { addr, ra } => OP_STORE << 28 | reg(ra) << 16 | u32::from(addr),
+            Insn::Mul { rd, ra, rb } => rrr(OP_MUL, rd, ra, rb),
+            Insn::Add { rd, ra, rb } => rrr(OP_ADD, rd, ra, rb),
+            Insn::Sub { rd, ra, rb } => rrr(OP_SUB, rd, ra, rb),
+            Insn::Mov { rd, ra } => OP_MOV << 28 | reg(rd) << 22 | reg(ra) << 16,
+        }
+    }
+}
+
+/// Cycles the multiplier takes per product at word size `word_bits` (hdl/rtl/mont_mul.v):
+/// S (S + 3) + S + 3 with S = 1024 / word_bits.
+pub fn mul_latency(word_bits: u32) -> u64 {
+    let s = u64::from(1024 / word_bits.max(1));
+    s * (s + 3) + s + 3
+}
+
+/// The card's cycle count for a program that runs to its HALT, from the sequencer's fixed
+/// schedule (hdl/rtl/sequencer.v): MUL 7 plus the multiplier's latency, ADD and SUB 9,
+/// LOAD, STORE and MOV 5, and 3 for the start and the HALT. Exact: the tests compare it
+/// with the cycle counter. No data enters it.
+pub fn cycles(words: &[u32], word_bits: u32) -> u64 {
+    let mul = mul_latency(word_bits) + 7;
+    let body: u64 = words
+        .iter()
+        .take_while(|w| *w >> 28 != OP_HALT)
+        .map(|w| match w >> 28 {
+            OP_MUL => mul,
+            OP_ADD | OP_SUB => 9,
+            _ => 5,
+        })
+        .sum();
+    body + 3
+}
+
+/// The cycle limit to run a program under: twice its schedule, and some.
+pub fn cycle_budget(words: &[u32], word_bits: u32) -> u64 {
+    2 * cycles(words, word_bits) + 10_000
+}
+
+/// A program under construction; [`Program::finish`] appends the HALT.
+#[derive(Clone, Debug, Default)]
+pub struct Program {
+    insns: Vec<Insn>,
+}
+
+impl Program {
+    pub fn new() -> Program {
+        Program::default()
+    }
+
+    pub fn push(&mut self, insn: Insn) -> &mut Program {
+        self.insns.push(insn);
+        self
+    }
+
+    pub fn len(&self) -> usize {
+        self.insns.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.insns.is_empty()
+    }
+
+    /// The instruction words, ending in HALT.
+    pub fn finish(&self) -> Vec<u32> {
+        self.insns
+            .iter()
+            .copied()
+            .chain([Insn::Halt])
+            .map(Insn::encode)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_match_the_sequencer_fields() {
+        assert_eq!(Insn::Halt.encode(), 0);
+        assert_eq!(
+            Insn::Load {
+                rd: Reg(1),
+                addr: 0x12
+            }
+            .encode(),
+            0x1040_0012
+        );
+        assert_eq!(
+            Insn::Store {
+                addr: 3,
+                ra: Reg(2)
+            }
+            .encode(),
+            0x2002_0003
+        );
+        let rrr = Insn::Mul {
+            rd: Reg(2),
+            ra: Reg(0),
+            rb: Reg(1),
+        }
+        .encode();
+        assert_eq!(rrr, 0x3080_0400);
+        assert_eq!(
+            Insn::Mov {
+                rd: Reg(5),
+                ra: Reg(2)
+            }
+            .encode(),
+            0x6142_0000
+        );
+        let mut p = Program::new();
+        p.push(Insn::Mov {
+            rd: Reg(1),
+            ra: Reg(0),
+        });
+        assert_eq!(p.finish(), vec![0x6040_0000, 0]);
+    }
+
+    #[test]
+    fn cycle_model() {
+        assert_eq!(mul_latency(64), 323);
+        assert_eq!(mul_latency(32), 1155);
+        let one_product = crate::modmul_program(1);
+        assert_eq!(cycles(&one_product, 64), 348);
+    }
+}
