@@ -115,6 +115,12 @@ impl Device {
         Ok(self.inner.pin_mut().write_mem(addr, words)?)
     }
 
+    /// Overwrites the first `len` instructions of program memory with HALT: a program
+    /// built from a secret scalar must not stay on the card after its run.
+    pub fn wipe_program(&mut self, len: usize) -> Result<(), FpgaError> {
+        self.load_program(0, &vec![0u32; len])
+    }
+
     /// Writes elements into data memory from element `first` on.
     pub fn write_elements(&mut self, first: u16, elements: &[Limbs]) -> Result<(), FpgaError> {
         self.check_elements(first, elements.len())?;

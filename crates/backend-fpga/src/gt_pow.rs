@@ -12,6 +12,8 @@ use crate::device::{Device, Limbs};
 use crate::error::FpgaError;
 use crate::fp2::{emit_mul, emit_square, Fp2Reg};
 use crate::program::{cycle_budget, Insn, Program, Reg};
+use subtle::Choice;
+use zeroize::Zeroizing;
 
 /// Bits of a scalar mod q (q is a 1022-bit prime).
 pub const SCALAR_BITS: usize = 1022;
@@ -35,10 +37,10 @@ const AT_G: u16 = 0;
 const AT_ONE: u16 = 2;
 const AT_RESULT: u16 = 4;
 
-/// The program for k, bits most significant first.
-pub fn gt_pow_program(k: &Scalar) -> Vec<u32> {
-    let bytes = k.to_be_bytes();
-    let bit = |i: usize| (bytes[127 - i / 8] >> (i % 8)) & 1 == 1;
+/// The program for k, bits most significant first (as secret as k: wiped on drop).
+pub fn gt_pow_program(k: &Scalar) -> Zeroizing<Vec<u32>> {
+    let bytes = Zeroizing::new(k.to_be_bytes());
+    let bit = |i: usize| Choice::from((bytes[127 - i / 8] >> (i % 8)) & 1);
     let mut p = Program::new();
     for (r, addr) in [
         (G.c0, AT_G),
@@ -58,7 +60,11 @@ pub fn gt_pow_program(k: &Scalar) -> Vec<u32> {
     });
     for i in (0..SCALAR_BITS).rev() {
         emit_square(&mut p, ACC, ACC, [TMP[0], TMP[1]]);
-        emit_mul(&mut p, ACC, ACC, if bit(i) { G } else { ONE }, TMP);
+        let factor = Fp2Reg {
+            c0: Reg::select(bit(i), G.c0, ONE.c0),
+            c1: Reg::select(bit(i), G.c1, ONE.c1),
+        };
+        emit_mul(&mut p, ACC, ACC, factor, TMP);
     }
     p.push(Insn::Store {
         addr: AT_RESULT,
@@ -84,7 +90,9 @@ pub fn gt_pow(device: &mut Device, k: &Scalar) -> Result<(PfValue, u64), FpgaErr
     device.write_elements(AT_G, &elements)?;
     let program = gt_pow_program(k);
     device.load_program(0, &program)?;
-    let report = device.run(0, cycle_budget(&program, device.config().word_bits))?;
+    let ran = device.run(0, cycle_budget(&program, device.config().word_bits));
+    device.wipe_program(program.len())?;
+    let report = ran?;
     let out = device.read_elements(AT_RESULT, 2)?;
     let fp = |l: &Limbs| {
         Option::<Fp>::from(Fp::from_montgomery_limbs(l))

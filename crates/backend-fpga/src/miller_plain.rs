@@ -182,7 +182,7 @@ pub fn miller_plain_program() -> Vec<u32> {
         addr: AT_RESULT + 1,
         ra: F.c1,
     });
-    p.finish()
+    p.finish().to_vec() // public: the same for every input
 }
 
 /// Loads [`miller_plain_program`] at program address 0; returns its cycle limit.

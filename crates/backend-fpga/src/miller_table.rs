@@ -169,7 +169,7 @@ pub fn miller_table_program() -> Vec<u32> {
         addr: AT_RESULT + 1,
         ra: F.c1,
     });
-    p.finish()
+    p.finish().to_vec() // public: the same for every input
 }
 
 /// Writes a table's lines into data memory (once per RSK; then any number of points).

@@ -4,9 +4,20 @@
 //! A program's control flow is the instruction list itself: it runs straight through to
 //! HALT, so its cycle count never depends on the data.
 
+use subtle::{Choice, ConditionallySelectable};
+use zeroize::{Zeroize, Zeroizing};
+
 /// A register index (0..Config::registers).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Reg(pub u8);
+
+impl Reg {
+    /// `a` where `choice` is set, else `b`, without a branch: the programs for a secret
+    /// scalar pick registers by its bits, so the pick must not be a jump.
+    pub fn select(choice: Choice, a: Reg, b: Reg) -> Reg {
+        Reg(u8::conditional_select(&b.0, &a.0, choice))
+    }
+}
 
 /// One instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,10 +120,17 @@ pub fn cycle_budget(words: &[u32], word_bits: u32) -> u64 {
     2 * cycles(words, word_bits) + 10_000
 }
 
-/// A program under construction; [`Program::finish`] appends the HALT.
+/// A program under construction, kept encoded; [`Program::finish`] appends the HALT.
+/// The words are wiped on drop: a program for a secret scalar is as secret as it.
 #[derive(Clone, Debug, Default)]
 pub struct Program {
-    insns: Vec<Insn>,
+    words: Vec<u32>,
+}
+
+impl Drop for Program {
+    fn drop(&mut self) {
+        self.words.zeroize();
+    }
 }
 
 impl Program {
@@ -121,26 +139,24 @@ impl Program {
     }
 
     pub fn push(&mut self, insn: Insn) -> &mut Program {
-        self.insns.push(insn);
+        self.words.push(insn.encode());
         self
     }
 
     pub fn len(&self) -> usize {
-        self.insns.len()
+        self.words.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.insns.is_empty()
+        self.words.is_empty()
     }
 
-    /// The instruction words, ending in HALT.
-    pub fn finish(&self) -> Vec<u32> {
-        self.insns
-            .iter()
-            .copied()
-            .chain([Insn::Halt])
-            .map(Insn::encode)
-            .collect()
+    /// The instruction words, ending in HALT, wiped when dropped.
+    pub fn finish(&self) -> Zeroizing<Vec<u32>> {
+        let mut out = Vec::with_capacity(self.words.len() + 1);
+        out.extend_from_slice(&self.words);
+        out.push(Insn::Halt.encode());
+        Zeroizing::new(out)
     }
 }
 
@@ -187,7 +203,13 @@ mod tests {
             rd: Reg(1),
             ra: Reg(0),
         });
-        assert_eq!(p.finish(), vec![0x6040_0000, 0]);
+        assert_eq!(*p.finish(), vec![0x6040_0000, 0]);
+    }
+
+    #[test]
+    fn select_picks_without_a_branch() {
+        assert_eq!(Reg::select(Choice::from(1), Reg(3), Reg(7)), Reg(3));
+        assert_eq!(Reg::select(Choice::from(0), Reg(3), Reg(7)), Reg(7));
     }
 
     #[test]

@@ -19,6 +19,8 @@ use pairing::{AffinePoint, Fp, JacobianPoint, Scalar};
 use crate::device::{Device, Limbs};
 use crate::error::FpgaError;
 use crate::program::{cycle_budget, Insn, Program, Reg};
+use subtle::Choice;
+use zeroize::Zeroizing;
 
 /// Bits the ladder runs over, below k's fixed top bit 1022.
 pub const LADDER_BITS: usize = 1022;
@@ -192,10 +194,21 @@ fn ladder_scalar(k: &Scalar) -> [u64; 17] {
     out
 }
 
-/// The program for k.
-pub fn scalar_mul_program(k: &Scalar) -> Vec<u32> {
-    let kk = ladder_scalar(k);
-    let bit = |i: usize| (kk[i / 64] >> (i % 64)) & 1 == 1;
+impl Bank {
+    /// `a` where `choice` is set, else `b`, register by register without a branch.
+    fn select(choice: Choice, a: Bank, b: Bank) -> Bank {
+        Bank {
+            x: Reg::select(choice, a.x, b.x),
+            y: Reg::select(choice, a.y, b.y),
+            z: Reg::select(choice, a.z, b.z),
+        }
+    }
+}
+
+/// The program for k (as secret as k: wiped on drop).
+pub fn scalar_mul_program(k: &Scalar) -> Zeroizing<Vec<u32>> {
+    let kk = Zeroizing::new(ladder_scalar(k));
+    let bit = |i: usize| Choice::from(((kk[i / 64] >> (i % 64)) & 1) as u8);
     let mut p = Program::new();
     for (i, r) in [R0.x, R0.y, R0.z, R1.x, R1.y, R1.z].into_iter().enumerate() {
         p.push(Insn::Load {
@@ -204,7 +217,7 @@ pub fn scalar_mul_program(k: &Scalar) -> Vec<u32> {
         });
     }
     for i in (0..LADDER_BITS).rev() {
-        let (doubled, summed) = if bit(i) { (R1, R0) } else { (R0, R1) };
+        let (doubled, summed) = (Bank::select(bit(i), R1, R0), Bank::select(bit(i), R0, R1));
         emit_add(&mut p, R0, R1);
         emit_double(&mut p, doubled);
         emit_move(&mut p, doubled, DBL);
@@ -236,7 +249,9 @@ pub fn scalar_mul(
     device.write_elements(AT_START, &start)?;
     let program = scalar_mul_program(k);
     device.load_program(0, &program)?;
-    let report = device.run(0, cycle_budget(&program, device.config().word_bits))?;
+    let ran = device.run(0, cycle_budget(&program, device.config().word_bits));
+    device.wipe_program(program.len())?;
+    let report = ran?;
     let out = device.read_elements(AT_RESULT, 3)?;
     let fp = |l: &Limbs| {
         Option::<Fp>::from(Fp::from_montgomery_limbs(l))
