@@ -18,6 +18,10 @@ command -v valgrind >/dev/null || missing+=(valgrind)
 compgen -G '/usr/share/vulkan/icd.d/lvp_icd*.json' >/dev/null || missing+=(mesa-vulkan-drivers)
 { ldconfig -p 2>/dev/null || /sbin/ldconfig -p; } | grep 'libvulkan\.so\.1' >/dev/null ||
     missing+=(libvulkan1)
+# The scale-out tests (crates/cli/tests/nats) start Debian's nats-server (2.9, with
+# JetStream) on a loopback port. Under CI a missing nats-server fails them rather than
+# skipping them.
+command -v nats-server >/dev/null || missing+=(nats-server)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=()
     if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then
