@@ -24,10 +24,12 @@ fn under_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
-/// The nats-server on PATH; None (the test should return) when there is none outside CI.
+/// The nats-server on PATH or in /usr/sbin (where Debian puts it, and a non-root PATH
+/// may not look); None (the test should return) when there is none outside CI.
 pub fn binary() -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let found = std::env::split_paths(&path)
+        .chain([PathBuf::from("/usr/sbin")])
         .map(|d| d.join("nats-server"))
         .find(|p| p.is_file());
     if found.is_none() {
