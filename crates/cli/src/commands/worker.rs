@@ -48,6 +48,11 @@ pub struct WorkerArgs {
     #[arg(long, value_name = "MS", default_value_t = 30_000)]
     ack_wait_ms: u64,
 
+    /// Plain-HTTP address serving GET /metrics (the engine's and the worker's counters);
+    /// none by default.
+    #[arg(long, value_name = "ADDR")]
+    metrics_listen: Option<std::net::SocketAddr>,
+
     /// Name in the NATS server's monitoring [default: sakke-worker-PID].
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
@@ -84,17 +89,20 @@ pub fn run(args: &WorkerArgs, json: bool) -> Result<()> {
         nats,
         slots,
         ack_wait: Duration::from_millis(args.ack_wait_ms),
+        metrics_listen: args.metrics_listen,
     };
     let stats = Arc::new(WorkerStats::default());
     let url = args.nats.nats.clone().unwrap_or_default();
-    worker.run_until_signal(Arc::clone(&stats), || {
+    worker.run_until_signal(Arc::clone(&stats), |metrics| {
+        let metrics = metrics.map(|a| a.to_string());
         if json {
             println!(
                 "{}",
-                serde_json::json!({ "nats": url, "name": name, "users": users, "slots": slots })
+                serde_json::json!({ "nats": url, "name": name, "users": users, "slots": slots, "metrics_listen": metrics })
             );
         } else {
-            println!("sakke worker {name}: pulling jobs from {url}, {users} user key(s), {slots} slots; SIGTERM or Ctrl-C drains and stops.");
+            let at = metrics.map(|m| format!(", metrics on http://{m}/metrics")).unwrap_or_default();
+            println!("sakke worker {name}: pulling jobs from {url}, {users} user key(s), {slots} slots{at}; SIGTERM or Ctrl-C drains and stops.");
         }
     })?;
     let answered = stats.answered.load(Ordering::Relaxed);

@@ -109,6 +109,20 @@ pub struct Gateway {
     pub period: String,
 }
 
+/// One counter or gauge from `GET /metrics` at `addr`.
+pub fn metric(addr: &str, name: &str) -> u64 {
+    let mut http = TcpStream::connect(addr).unwrap();
+    http.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut page = String::new();
+    http.read_to_string(&mut page).unwrap();
+    page.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name} ")))
+        .unwrap_or_else(|| panic!("no {name} in {page}"))
+        .parse()
+        .unwrap()
+}
+
 fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|a| a.to_string()).collect()
 }
@@ -149,18 +163,9 @@ impl Gateway {
         self.dev.join("keystore").display().to_string()
     }
 
-    /// One counter or gauge from `GET /metrics`.
+    /// One counter or gauge from the gateway's `GET /metrics`.
     pub fn metric(&self, name: &str) -> u64 {
-        let mut http = TcpStream::connect(&self.metrics).unwrap();
-        http.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
-            .unwrap();
-        let mut page = String::new();
-        http.read_to_string(&mut page).unwrap();
-        page.lines()
-            .find_map(|l| l.strip_prefix(&format!("{name} ")))
-            .unwrap_or_else(|| panic!("no {name} in {page}"))
-            .parse()
-            .unwrap()
+        metric(&self.metrics, name)
     }
 
     pub async fn client(&self) -> SakkeClient<Channel> {
@@ -216,13 +221,19 @@ impl Gateway {
 
 /// `sakke worker` on the gateway's key store, once it has said it is pulling.
 pub fn worker(nats_url: &str, store: &str, extra: &[&str]) -> Proc {
+    worker_with_metrics(nats_url, store, extra).0
+}
+
+/// A worker with a metrics listener, and that listener's address.
+pub fn worker_with_metrics(nats_url: &str, store: &str, extra: &[&str]) -> (Proc, String) {
     let mut args = s(&["worker", "--nats", nats_url, "--store", store]);
-    args.extend(s(&["--threads", "1"]));
+    args.extend(s(&["--threads", "1", "--metrics-listen", "127.0.0.1:0"]));
     args.extend(s(extra));
     let mut proc = Proc::spawn(&args);
     let ready = proc.next_json(Duration::from_secs(60));
     assert!(ready["slots"].as_u64().unwrap() >= 256, "{ready}");
-    proc
+    let metrics = ready["metrics_listen"].as_str().unwrap().to_string();
+    (proc, metrics)
 }
 
 /// How `requests` checked decapsulations went: right SSVs, wrong ones, and the

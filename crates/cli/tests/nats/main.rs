@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cluster::{drive, worker, Gateway};
+use cluster::{drive, metric, worker, worker_with_metrics, Gateway};
 use common::Scratch;
 use server::NatsServer;
 
@@ -36,9 +36,9 @@ fn three_workers_answer_every_request_once_and_right() {
         return;
     };
     let gateway = Gateway::start(&s.path("dev"), &nats.url(), &[]);
-    let mut workers: Vec<_> = (0..3)
-        .map(|_| worker(&nats.url(), &gateway.store(), &[]))
-        .collect();
+    let (mut workers, metrics): (Vec<_>, Vec<_>) = (0..3)
+        .map(|_| worker_with_metrics(&nats.url(), &gateway.store(), &[]))
+        .unzip();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let messages = Arc::new(runtime.block_on(gateway.messages(MESSAGES)));
     let started = Instant::now();
@@ -56,7 +56,12 @@ fn three_workers_answer_every_request_once_and_right() {
     assert_eq!(gateway.metric("sakke_nats_answered_total"), REQUESTS as u64);
     assert_eq!(gateway.metric("sakke_nats_answers_dropped_total"), 0);
     assert_eq!(gateway.metric("sakke_nats_waiting"), 0);
-    // Nothing was computed twice, and every worker took a share.
+    // Nothing was computed twice, and every worker took a share; each worker's metrics
+    // say what it did.
+    let scraped: Vec<u64> = metrics
+        .iter()
+        .map(|m| metric(m, "sakke_worker_answered_total"))
+        .collect();
     let answered: Vec<u64> = workers.iter_mut().map(|w| answered_by(w.stop())).collect();
     assert_eq!(
         answered.iter().sum::<u64>(),
@@ -64,6 +69,7 @@ fn three_workers_answer_every_request_once_and_right() {
         "{answered:?}"
     );
     assert!(answered.iter().all(|a| *a > 0), "{answered:?}");
+    assert_eq!(scraped, answered);
     let mut gateway = gateway;
     assert_eq!(gateway.proc.stop(), None);
 }

@@ -5,6 +5,7 @@
 //! redelivered to another after `ack_wait`.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -19,9 +20,10 @@ use tokio::task::JoinSet;
 use tonic::{Code, Status};
 
 use super::wire::{self, AnswerItem, JobItem};
-use super::{connect, job_consumer, job_stream, NatsError, NatsOptions};
+use super::{connect, job_consumer, job_stream, NatsOptions};
 use crate::keyring::KeyRing;
 use crate::status::{from_engine, status, unknown_user};
+use crate::ServeError;
 
 /// How long one pull waits for jobs before asking again.
 const PULL_EXPIRES: Duration = Duration::from_millis(500);
@@ -35,6 +37,8 @@ pub struct Worker {
     pub slots: usize,
     /// Redelivery delay of a job whose worker died, if this worker creates the consumer.
     pub ack_wait: Duration,
+    /// Plain-HTTP `GET /metrics`: the engine's metrics and [`WorkerStats`].
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// What a worker has done, for its log line and metrics.
@@ -54,25 +58,40 @@ struct Shared {
 
 impl Worker {
     /// Connects, then serves until `stop` completes: stops pulling, answers and acks
-    /// every job it holds, stops the engine and returns.
+    /// every job it holds, stops the engine and returns. `ready` gets the metrics
+    /// listener's address.
     pub async fn run(
         self,
         stop: impl Future<Output = ()>,
         stats: Arc<WorkerStats>,
-        ready: impl FnOnce(),
-    ) -> Result<(), NatsError> {
+        ready: impl FnOnce(Option<SocketAddr>),
+    ) -> Result<(), ServeError> {
         let slots = self.slots.max(wire::MAX_ITEMS);
         let client = connect(&self.nats).await?;
         let js = jetstream::new(client.clone());
         let consumer = job_consumer(&job_stream(&js).await?, self.ack_wait).await?;
+        let permits = Arc::new(Semaphore::new(slots));
+        let metrics = match self.metrics_listen {
+            Some(addr) => {
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| ServeError::Bind { addr, source })?;
+                let bound = listener.local_addr().unwrap_or(addr);
+                let render = render(self.engine.clone(), Arc::clone(&stats), &permits);
+                Some((
+                    bound,
+                    tokio::spawn(crate::metrics_http::serve(listener, render)),
+                ))
+            }
+            None => None,
+        };
         let shared = Arc::new(Shared {
             engine: self.engine.clone(),
             keys: self.keys,
             client,
             stats: Arc::clone(&stats),
         });
-        ready();
-        let permits = Arc::new(Semaphore::new(slots));
+        ready(metrics.as_ref().map(|(addr, _)| *addr));
         let mut tasks = JoinSet::new();
         // Requests per job, a moving mean: gateways pack more into a job under load.
         let mut per_job = 16.0f64;
@@ -137,6 +156,9 @@ impl Worker {
             }
         }
         while tasks.join_next().await.is_some() {}
+        if let Some((_, task)) = metrics {
+            task.abort();
+        }
         let engine = self.engine;
         let _ = tokio::task::spawn_blocking(move || engine.shutdown()).await;
         Ok(())
@@ -146,8 +168,8 @@ impl Worker {
     pub fn run_until_signal(
         self,
         stats: Arc<WorkerStats>,
-        ready: impl FnOnce(),
-    ) -> Result<(), crate::ServeError> {
+        ready: impl FnOnce(Option<SocketAddr>),
+    ) -> Result<(), ServeError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
@@ -163,10 +185,40 @@ impl Worker {
                     _ = interrupt.recv() => {}
                 }
             };
-            self.run(stop, stats, ready).await?;
-            Ok(())
+            self.run(stop, stats, ready).await
         })
     }
+}
+
+/// The worker's `/metrics`: its engine's, then what it pulled and answered.
+fn render(
+    engine: Engine,
+    stats: Arc<WorkerStats>,
+    permits: &Arc<Semaphore>,
+) -> Arc<dyn Fn() -> String + Send + Sync> {
+    let permits = Arc::clone(permits);
+    Arc::new(move || {
+        let mut out = engine.metrics().render_prometheus();
+        for (name, help, value) in [
+            ("jobs_total", "Jobs pulled and decoded.", &stats.jobs),
+            (
+                "answered_total",
+                "Requests answered (results and errors).",
+                &stats.answered,
+            ),
+            (
+                "bad_jobs_total",
+                "Undecodable jobs dropped.",
+                &stats.bad_jobs,
+            ),
+        ] {
+            let v = value.load(Ordering::Relaxed);
+            out += &format!("# HELP sakke_worker_{name} {help}\n# TYPE sakke_worker_{name} counter\nsakke_worker_{name} {v}\n");
+        }
+        let free = permits.available_permits();
+        out += &format!("# HELP sakke_worker_free_slots Slots free for more jobs.\n# TYPE sakke_worker_free_slots gauge\nsakke_worker_free_slots {free}\n");
+        out
+    })
 }
 
 /// The engine deadline for a Unix-milliseconds deadline; one already past answers
