@@ -3,7 +3,9 @@
 //! and right with three workers; one killed with SIGKILL mid-run loses nothing (its jobs
 //! are redelivered after `ack_wait`) and a worker started mid-run takes a share; a
 //! deadline with no worker to meet it is a clear error; the gateway's bound answers
-//! busy; a worker without the server's credentials is refused.
+//! busy; a node without the server's credentials (password or NKey) is refused; TLS
+//! to the server is checked against the given CA; a server restart mid-run gives right
+//! answers or clear errors.
 
 mod cluster;
 #[path = "../common/mod.rs"]
@@ -356,4 +358,48 @@ fn a_nats_server_restart_mid_run_gives_right_answers_or_clear_errors() {
     for w in &mut workers {
         w.stop();
     }
+}
+
+#[test]
+fn an_nkey_logs_in_and_another_is_refused() {
+    let s = Scratch::new("nats-nkey");
+    let user = nkeys::KeyPair::new_user();
+    let auth = format!(
+        "authorization {{\n  users: [ {{ nkey: {:?} }} ]\n}}",
+        user.public_key()
+    );
+    let Some(nats) = NatsServer::start(&s.path("nats"), &auth) else {
+        return;
+    };
+    let seed_file = |name: &str, key: &nkeys::KeyPair| {
+        std::fs::write(s.path(name), format!("{}\n", key.seed().unwrap())).unwrap();
+        s.arg(name)
+    };
+    let listed = seed_file("listed.nk", &user);
+    let other = seed_file("other.nk", &nkeys::KeyPair::new_user());
+    let url = nats.url();
+    let gateway = Gateway::start(&s.path("dev"), &url, &["--nats-nkey-file", &listed]);
+    let mut refused = cluster::Proc::spawn(&[
+        "worker".into(),
+        "--nats".into(),
+        url.clone(),
+        "--store".into(),
+        gateway.store(),
+        "--nats-nkey-file".into(),
+        other,
+    ]);
+    let (status, err) = refused.wait(Duration::from_secs(60));
+    assert!(!status.success());
+    assert!(err.to_lowercase().contains("authoriz"), "{err}");
+
+    let mut w = worker(&url, &gateway.store(), &["--nats-nkey-file", &listed]);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let messages = runtime.block_on(gateway.messages(1));
+    let ssv = runtime.block_on(async {
+        let mut client = gateway.client().await;
+        let req = gateway.decapsulate(&messages[0].1, None);
+        client.decapsulate(req).await.unwrap().into_inner().ssv
+    });
+    assert_eq!(ssv, messages[0].0);
+    assert_eq!(answered_by(w.stop()), 1);
 }

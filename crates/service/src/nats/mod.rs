@@ -40,6 +40,8 @@ pub struct NatsOptions {
     /// User and password (the server's `authorization` block), if it asks for them.
     pub user: Option<String>,
     pub password: Option<String>,
+    /// NKey seed (`SU...`): the server checks a signature with the public key it lists.
+    pub nkey_seed: Option<String>,
     /// CA that the server's certificate must chain to; set, TLS is required.
     pub ca: Option<PathBuf>,
     /// Name shown by the server's monitoring (`connz`).
@@ -70,6 +72,9 @@ pub async fn connect(options: &NatsOptions) -> Result<async_nats::Client, NatsEr
         .connection_timeout(Duration::from_secs(10));
     if let (Some(user), Some(password)) = (&options.user, &options.password) {
         o = o.user_and_password(user.clone(), password.clone());
+    }
+    if let Some(seed) = &options.nkey_seed {
+        o = o.nkey(seed.clone());
     }
     if let Some(ca) = &options.ca {
         o = o.add_root_certificates(ca.clone()).require_tls(true);

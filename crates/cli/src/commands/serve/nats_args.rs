@@ -21,6 +21,11 @@ pub struct NatsArgs {
     #[arg(long, value_name = "FILE", requires = "nats_user")]
     pub nats_password_file: Option<PathBuf>,
 
+    /// File holding an NKey seed (first line, `SU...`) to log in with instead of a
+    /// password; the server lists its public key.
+    #[arg(long, value_name = "FILE", conflicts_with = "nats_user")]
+    pub nats_nkey_file: Option<PathBuf>,
+
     /// CA the NATS server's certificate must chain to, PEM; TLS is then required.
     #[arg(long, value_name = "FILE")]
     pub nats_ca: Option<PathBuf>,
@@ -33,21 +38,19 @@ impl NatsArgs {
         let Some(url) = &self.nats else {
             return Ok(None);
         };
-        let password = match &self.nats_password_file {
-            Some(path) => Some(
-                std::fs::read_to_string(path)
-                    .with_context(|| format!("reading {}", path.display()))?
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
-            ),
-            None => None,
+        let first_line = |path: &Option<PathBuf>| -> Result<Option<String>> {
+            let Some(path) = path else {
+                return Ok(None);
+            };
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Ok(Some(text.lines().next().unwrap_or_default().to_string()))
         };
         Ok(Some(NatsOptions {
             url: url.clone(),
             user: self.nats_user.clone(),
-            password,
+            password: first_line(&self.nats_password_file)?,
+            nkey_seed: first_line(&self.nats_nkey_file)?,
             ca: self.nats_ca.clone(),
             name: name.into(),
         }))
