@@ -112,8 +112,9 @@ pub struct ServeArgs {
     /// Decapsulations go to `sakke worker`s through this NATS server instead of the
     /// local backends (which still encapsulate and open I_MESSAGEs); at most
     /// --max-queue of them wait for workers at once, more are answered busy.
+    // Boxed: it keeps the command enum's variants of similar sizes.
     #[command(flatten)]
-    nats: NatsArgs,
+    nats: Box<NatsArgs>,
 
     /// With --nats, the deadline of a request that brings none, ms.
     #[arg(long, value_name = "MS", default_value_t = 30_000)]
