@@ -23,6 +23,10 @@ compgen -G '/usr/share/vulkan/icd.d/lvp_icd*.json' >/dev/null || missing+=(mesa-
 # Verilog. Under CI a missing tool fails those tests rather than skipping them.
 command -v verilator >/dev/null || missing+=(verilator)
 { command -v iverilog && command -v vvp; } >/dev/null || missing+=(iverilog)
+# The scale-out tests (crates/cli/tests/nats) start Debian's nats-server (2.9, with
+# JetStream) on a loopback port. Under CI a missing nats-server fails them rather than
+# skipping them. Debian puts it in /usr/sbin, which a non-root PATH may lack.
+{ command -v nats-server || test -x /usr/sbin/nats-server; } >/dev/null || missing+=(nats-server)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=()
     if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then

@@ -75,6 +75,13 @@ enum Command {
         --user tel:+447700900001 --period 2026-12 --concurrency 32 --duration 10"
     )]
     Load(commands::load::LoadArgs),
+
+    /// A scale-out node for `sakke serve --nats`: pulls decapsulation jobs from NATS
+    /// JetStream as it has free slots, with its own key store and backends.
+    #[command(
+        after_help = "Example:\n  sakke worker --nats nats://127.0.0.1:4222 --store DIR/keystore"
+    )]
+    Worker(commands::worker::WorkerArgs),
 }
 
 /// Runs the `sakke` command line `args` (the first is the program name, as in
@@ -100,6 +107,7 @@ where
         Command::Bench(args) => commands::bench::run(args, cli.json),
         Command::Serve(args) => commands::serve::run(args, cli.json),
         Command::Load(args) => commands::load::run(args, cli.json),
+        Command::Worker(args) => commands::worker::run(args, cli.json),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

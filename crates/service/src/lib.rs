@@ -21,6 +21,7 @@ mod grpc;
 pub mod keyring;
 pub mod load;
 mod metrics_http;
+pub mod nats;
 mod requests;
 mod server;
 pub mod status;
@@ -33,7 +34,7 @@ pub mod proto {
 pub use authz::{Authorisation, ClientIdentity, Grant};
 pub use config::ServiceConfig;
 pub use keyring::{KeyRing, UserKeys};
-pub use server::{Gateway, ServeError, TlsPem};
+pub use server::{Gateway, RemoteSettings, ServeError, TlsPem};
 
 /// Where the .proto files are, for clients that generate code or use reflection-less
 /// tools such as `grpcurl -import-path`.

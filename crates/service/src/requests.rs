@@ -14,6 +14,7 @@ use tonic::Status;
 use crate::authz::Grant;
 use crate::deadline::sooner;
 use crate::keyring::KeyRing;
+use crate::nats::{Forwarder, RemoteTicket};
 use crate::proto;
 use crate::status::{bad_request, from_engine, unauthorised, unknown_user};
 
@@ -23,6 +24,14 @@ pub struct Context {
     pub keys: Arc<KeyRing>,
     /// Largest accepted difference between an I_MESSAGE's timestamp and the clock.
     pub max_skew: Duration,
+    /// Set with `--nats`: decapsulations go to the workers instead of `engine`.
+    pub remote: Option<Arc<Forwarder>>,
+}
+
+/// A decapsulation under way, here or on a worker.
+pub enum Started {
+    Local(Ticket),
+    Remote(RemoteTicket),
 }
 
 /// Priority and deadline of a request: `wire_timeout` is the gRPC deadline the client's
@@ -63,15 +72,33 @@ fn check_period(period: &str) -> Result<(), Status> {
 }
 
 impl Context {
-    /// Queues a decapsulation; the ticket resolves to the SSV.
+    /// Queues a decapsulation, here or for the workers; it resolves to the SSV. A
+    /// forwarded request is checked here (authorisation, key period, the Encapsulated
+    /// Data's form) and finds its user's keys on the worker.
     pub fn start_decapsulate(
         &self,
         grant: &Grant,
         req: &proto::DecapsulateRequest,
         wire_timeout: Option<Duration>,
-    ) -> Result<Ticket, Status> {
+    ) -> Result<Started, Status> {
         if !grant.allows(&req.user_uri) {
             return Err(unauthorised(&req.user_uri));
+        }
+        if let Some(remote) = &self.remote {
+            check_period(&req.key_period)?;
+            EncapsulatedData::from_bytes(&req.encapsulated).map_err(|e| {
+                crate::status::status(tonic::Code::InvalidArgument, "bad_encapsulated", e)
+            })?;
+            let options = options(req.scheduling.as_ref(), wire_timeout);
+            return remote
+                .submit(
+                    &req.user_uri,
+                    &req.key_period,
+                    &req.encapsulated,
+                    options.priority,
+                    options.deadline,
+                )
+                .map(Started::Remote);
         }
         let user = self
             .keys
@@ -84,9 +111,10 @@ impl Context {
             key: user.receiver.clone(),
             encapsulated,
         };
-        Ok(self
-            .engine
-            .submit(job, options(req.scheduling.as_ref(), wire_timeout)))
+        Ok(Started::Local(self.engine.submit(
+            job,
+            options(req.scheduling.as_ref(), wire_timeout),
+        )))
     }
 
     pub async fn decapsulate(
@@ -180,7 +208,16 @@ impl Context {
     }
 }
 
-pub async fn finish_decapsulate(ticket: Ticket) -> Result<proto::DecapsulateResponse, Status> {
+pub async fn finish_decapsulate(started: Started) -> Result<proto::DecapsulateResponse, Status> {
+    let ticket = match started {
+        Started::Local(ticket) => ticket,
+        Started::Remote(remote) => {
+            return remote
+                .finish()
+                .await
+                .map(|ssv| proto::DecapsulateResponse { ssv })
+        }
+    };
     match ticket.await.map_err(|e| from_engine(&e))? {
         Answer::Ssv(ssv) => Ok(proto::DecapsulateResponse {
             ssv: ssv.as_bytes().to_vec(),

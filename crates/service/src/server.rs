@@ -20,6 +20,7 @@ use crate::counters::Counters;
 use crate::grpc::SakkeService;
 use crate::keyring::KeyRing;
 use crate::metrics_http;
+use crate::nats::{Forwarder, NatsError, NatsOptions};
 use crate::proto::sakke_server::SakkeServer;
 use crate::requests::Context;
 
@@ -55,6 +56,8 @@ pub enum ServeError {
     Runtime(std::io::Error),
     #[error("gRPC server: {0}")]
     Transport(#[from] tonic::transport::Error),
+    #[error(transparent)]
+    Nats(#[from] NatsError),
     #[error("the engine's shutdown failed: {0}")]
     Shutdown(#[from] tokio::task::JoinError),
 }
@@ -72,6 +75,17 @@ pub struct Gateway {
     /// before it refuses new connections: the time load balancers need to see the health
     /// change and move clients elsewhere.
     pub drain_grace: Duration,
+    /// Set: decapsulations go to `sakke worker`s over NATS JetStream.
+    pub nats: Option<RemoteSettings>,
+}
+
+/// Where decapsulations go with `--nats`, and the gateway's own bounds for them.
+pub struct RemoteSettings {
+    pub options: NatsOptions,
+    /// Requests waiting for workers at most; more are answered busy.
+    pub max_in_flight: usize,
+    /// The deadline of a request that brings none.
+    pub default_timeout: Duration,
 }
 
 impl Gateway {
@@ -84,6 +98,27 @@ impl Gateway {
         metrics: TcpListener,
         stop: impl Future<Output = ()> + Send,
     ) -> Result<(), ServeError> {
+        let remote = self.start_remote().await?;
+        self.serve_with(remote, grpc, metrics, stop).await
+    }
+
+    /// Connects to NATS if `nats` is set, so that a refused login fails the start.
+    async fn start_remote(&self) -> Result<Option<Arc<Forwarder>>, ServeError> {
+        Ok(match &self.nats {
+            Some(r) => {
+                Some(Forwarder::start(&r.options, r.max_in_flight, r.default_timeout).await?)
+            }
+            None => None,
+        })
+    }
+
+    async fn serve_with(
+        self,
+        remote: Option<Arc<Forwarder>>,
+        grpc: TcpListener,
+        metrics: TcpListener,
+        stop: impl Future<Output = ()> + Send,
+    ) -> Result<(), ServeError> {
         let Gateway {
             engine,
             keys,
@@ -91,6 +126,7 @@ impl Gateway {
             tls,
             max_skew,
             drain_grace,
+            nats: _,
         } = self;
         let counters = Arc::new(Counters::default());
         let (draining_tx, draining) = watch::channel(false);
@@ -99,7 +135,13 @@ impl Gateway {
 
         let render: Arc<dyn Fn() -> String + Send + Sync> = {
             let (engine, counters) = (engine.clone(), Arc::clone(&counters));
-            Arc::new(move || engine.metrics().render_prometheus() + &counters.render_prometheus())
+            let remote = remote.clone();
+            Arc::new(move || {
+                let nats = remote.as_ref().map(|r| r.render_prometheus());
+                engine.metrics().render_prometheus()
+                    + &counters.render_prometheus()
+                    + nats.as_deref().unwrap_or_default()
+            })
         };
         let metrics_task = tokio::spawn(metrics_http::serve(metrics, render));
 
@@ -108,6 +150,7 @@ impl Gateway {
                 engine: engine.clone(),
                 keys,
                 max_skew,
+                remote,
             }),
             Arc::new(authz),
             counters,
@@ -171,6 +214,7 @@ impl Gateway {
                     .await
                     .map_err(|source| ServeError::Bind { addr, source })
             };
+            let remote = self.start_remote().await?;
             let grpc = bind(listen).await?;
             let metrics = bind(metrics_listen).await?;
             let local = |l: &TcpListener, asked| l.local_addr().unwrap_or(asked);
@@ -181,7 +225,7 @@ impl Gateway {
                     _ = interrupt.recv() => {}
                 }
             };
-            self.serve(grpc, metrics, stop).await
+            self.serve_with(remote, grpc, metrics, stop).await
         })
     }
 }

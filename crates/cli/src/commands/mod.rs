@@ -9,3 +9,4 @@ pub mod kms;
 pub mod kms_3gpp;
 pub mod load;
 pub mod serve;
+pub mod worker;

@@ -4,6 +4,10 @@
 
 mod dev;
 mod keyring;
+mod nats_args;
+
+pub use keyring::load as load_keys;
+pub use nats_args::NatsArgs;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -12,7 +16,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use engine::Engine;
-use service::{Authorisation, Gateway, ServiceConfig, TlsPem};
+use service::{Authorisation, Gateway, RemoteSettings, ServiceConfig, TlsPem};
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -104,6 +108,17 @@ pub struct ServeArgs {
     /// Batches at least this large go to an accelerator when one is idle [default: 64].
     #[arg(long, value_name = "N")]
     offload_min_batch: Option<usize>,
+
+    /// Decapsulations go to `sakke worker`s through this NATS server instead of the
+    /// local backends (which still encapsulate and open I_MESSAGEs); at most
+    /// --max-queue of them wait for workers at once, more are answered busy.
+    // Boxed: it keeps the command enum's variants of similar sizes.
+    #[command(flatten)]
+    nats: Box<NatsArgs>,
+
+    /// With --nats, the deadline of a request that brings none, ms.
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    nats_timeout_ms: u64,
 }
 
 /// The config file's settings with the flags laid over them.
@@ -201,6 +216,14 @@ pub fn run(args: &ServeArgs, json: bool) -> Result<()> {
     let engine = Engine::new(config.engine_config(), Arc::from(backend), accelerators)
         .context("engine settings")?;
     let users = keys.len();
+    let nats = args
+        .nats
+        .options(&format!("sakke-serve-{}", std::process::id()))?
+        .map(|options| RemoteSettings {
+            options,
+            max_in_flight: config.engine.max_queue,
+            default_timeout: std::time::Duration::from_millis(args.nats_timeout_ms),
+        });
     let gateway = Gateway {
         engine,
         keys: Arc::new(keys),
@@ -208,6 +231,7 @@ pub fn run(args: &ServeArgs, json: bool) -> Result<()> {
         tls,
         max_skew: config.max_skew(),
         drain_grace: config.drain_grace(),
+        nats,
     };
     gateway.run_until_signal(config.listen, config.metrics_listen, |grpc, metrics| {
         if json {

@@ -127,6 +127,7 @@ impl TestGateway {
             },
             max_skew: Duration::from_secs(300),
             drain_grace,
+            nats: None,
         };
         let grpc = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let metrics = TcpListener::bind("127.0.0.1:0").await.unwrap();

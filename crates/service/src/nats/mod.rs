@@ -1,0 +1,126 @@
+//! Scale-out on NATS JetStream (DESIGN.md 5): gateways (`sakke serve --nats`) publish
+//! decapsulation jobs to a work-queue stream; workers (`sakke worker --nats`) pull as
+//! many as they have free batch slots, answer on the gateway's own subject, then ack.
+//!
+//! A job a worker took but never acked (the worker died) is redelivered after the
+//! consumer's `ack_wait`; the same Encapsulated Data always gives the same SSV, and the
+//! gateway keeps the first answer for each request and drops the rest, so every request
+//! is answered once. Jobs carry no long-term secret (see [`wire`]).
+
+mod forward;
+pub mod wire;
+mod worker;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use async_nats::jetstream::{self, consumer, stream};
+use thiserror::Error;
+
+pub use forward::{Forwarder, RemoteTicket};
+pub use worker::{Worker, WorkerStats};
+
+/// The work-queue stream and the subject gateways publish decapsulations to.
+pub const STREAM: &str = "SAKKE_JOBS";
+pub const DECAPSULATE_SUBJECT: &str = "sakke.jobs.decapsulate";
+/// The durable pull consumer every worker shares.
+pub const CONSUMER: &str = "sakke-workers";
+/// Prefix of each gateway's answer subject (`sakke.answers.<gateway id>`).
+pub const ANSWERS_PREFIX: &str = "sakke.answers";
+/// Jobs the stream holds at most; past it a publish fails and the gateway answers busy.
+pub const STREAM_MAX_JOBS: i64 = 100_000;
+/// Jobs nobody took in this long are dropped by the server (their deadlines are gone).
+pub const STREAM_MAX_AGE: Duration = Duration::from_secs(600);
+
+/// How to reach the NATS server, and as whom.
+#[derive(Debug, Clone, Default)]
+pub struct NatsOptions {
+    /// `nats://host:port` or `tls://host:port`.
+    pub url: String,
+    /// User and password (the server's `authorization` block), if it asks for them.
+    pub user: Option<String>,
+    pub password: Option<String>,
+    /// NKey seed (`SU...`): the server checks a signature with the public key it lists.
+    pub nkey_seed: Option<String>,
+    /// CA that the server's certificate must chain to; set, TLS is required.
+    pub ca: Option<PathBuf>,
+    /// Name shown by the server's monitoring (`connz`).
+    pub name: String,
+}
+
+#[derive(Debug, Error)]
+pub enum NatsError {
+    #[error("connecting to NATS at {url}: {source}")]
+    Connect {
+        url: String,
+        source: async_nats::ConnectError,
+    },
+    #[error("JetStream {what}: {detail}")]
+    JetStream { what: &'static str, detail: String },
+    #[error("subscribing to {subject}: {detail}")]
+    Subscribe { subject: String, detail: String },
+}
+
+fn js_error(what: &'static str) -> impl Fn(String) -> NatsError {
+    move |detail| NatsError::JetStream { what, detail }
+}
+
+/// Connects; a refused login or a bad certificate fails here, not later.
+pub async fn connect(options: &NatsOptions) -> Result<async_nats::Client, NatsError> {
+    let mut o = async_nats::ConnectOptions::new()
+        .name(&options.name)
+        .connection_timeout(Duration::from_secs(10));
+    if let (Some(user), Some(password)) = (&options.user, &options.password) {
+        o = o.user_and_password(user.clone(), password.clone());
+    }
+    if let Some(seed) = &options.nkey_seed {
+        o = o.nkey(seed.clone());
+    }
+    if let Some(ca) = &options.ca {
+        o = o.add_root_certificates(ca.clone()).require_tls(true);
+    }
+    o.connect(options.url.as_str())
+        .await
+        .map_err(|source| NatsError::Connect {
+            url: options.url.clone(),
+            source,
+        })
+}
+
+/// The work-queue stream, created if missing: file storage, bounded in count and age,
+/// refusing new jobs when full (so that overload is answered busy, not lost).
+pub async fn job_stream(js: &jetstream::Context) -> Result<stream::Stream, NatsError> {
+    js.get_or_create_stream(stream::Config {
+        name: STREAM.into(),
+        subjects: vec![DECAPSULATE_SUBJECT.into()],
+        retention: stream::RetentionPolicy::WorkQueue,
+        discard: stream::DiscardPolicy::New,
+        max_messages: STREAM_MAX_JOBS,
+        max_age: STREAM_MAX_AGE,
+        storage: stream::StorageType::File,
+        ..Default::default()
+    })
+    .await
+    .map_err(|e| js_error("stream")(e.to_string()))
+}
+
+/// The workers' shared durable pull consumer, created if missing with `ack_wait` (the
+/// first to create it sets it: later workers use the consumer as it is).
+pub async fn job_consumer(
+    stream: &stream::Stream,
+    ack_wait: Duration,
+) -> Result<consumer::PullConsumer, NatsError> {
+    stream
+        .get_or_create_consumer(
+            CONSUMER,
+            consumer::pull::Config {
+                durable_name: Some(CONSUMER.into()),
+                ack_policy: consumer::AckPolicy::Explicit,
+                ack_wait,
+                max_ack_pending: 20_000,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(|e| js_error("consumer")(e.to_string()))
+}

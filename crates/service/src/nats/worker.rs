@@ -1,0 +1,305 @@
+//! `sakke worker`: pulls decapsulation jobs from the work queue, as many as it has free
+//! slots (capacity-aware, unlike a queue group that picks members at random), runs them
+//! on its own engine with its own key store, publishes the answers to the gateway's
+//! subject, and only then acks. A worker that dies before the ack has its jobs
+//! redelivered to another after `ack_wait`.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use async_nats::jetstream::{self, AckKind};
+use engine::scheduler::Answer;
+use engine::{Engine, Job, SubmitOptions, Ticket};
+use futures_util::StreamExt;
+use sakke::EncapsulatedData;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::task::JoinSet;
+use tonic::{Code, Status};
+
+use super::wire::{self, AnswerItem, JobItem};
+use super::{connect, job_consumer, job_stream, NatsOptions};
+use crate::keyring::KeyRing;
+use crate::status::{from_engine, status, unknown_user};
+use crate::ServeError;
+
+/// How long one pull waits for jobs before asking again.
+const PULL_EXPIRES: Duration = Duration::from_millis(500);
+
+pub struct Worker {
+    pub engine: Engine,
+    pub keys: Arc<KeyRing>,
+    pub nats: NatsOptions,
+    /// Requests held at most (fetched, queued or computing); at least
+    /// [`wire::MAX_ITEMS`], and no more than the engine's `max_queue`.
+    pub slots: usize,
+    /// Redelivery delay of a job whose worker died, if this worker creates the consumer.
+    pub ack_wait: Duration,
+    /// Plain-HTTP `GET /metrics`: the engine's metrics and [`WorkerStats`].
+    pub metrics_listen: Option<SocketAddr>,
+}
+
+/// What a worker has done, for its log line and metrics.
+#[derive(Debug, Default)]
+pub struct WorkerStats {
+    pub jobs: AtomicU64,
+    pub answered: AtomicU64,
+    pub bad_jobs: AtomicU64,
+}
+
+struct Shared {
+    engine: Engine,
+    keys: Arc<KeyRing>,
+    client: async_nats::Client,
+    stats: Arc<WorkerStats>,
+}
+
+impl Worker {
+    /// Connects, then serves until `stop` completes: stops pulling, answers and acks
+    /// every job it holds, stops the engine and returns. `ready` gets the metrics
+    /// listener's address.
+    pub async fn run(
+        self,
+        stop: impl Future<Output = ()>,
+        stats: Arc<WorkerStats>,
+        ready: impl FnOnce(Option<SocketAddr>),
+    ) -> Result<(), ServeError> {
+        let slots = self.slots.max(wire::MAX_ITEMS);
+        let client = connect(&self.nats).await?;
+        let js = jetstream::new(client.clone());
+        let consumer = job_consumer(&job_stream(&js).await?, self.ack_wait).await?;
+        let permits = Arc::new(Semaphore::new(slots));
+        let metrics = match self.metrics_listen {
+            Some(addr) => {
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| ServeError::Bind { addr, source })?;
+                let bound = listener.local_addr().unwrap_or(addr);
+                let render = render(self.engine.clone(), Arc::clone(&stats), &permits);
+                Some((
+                    bound,
+                    tokio::spawn(crate::metrics_http::serve(listener, render)),
+                ))
+            }
+            None => None,
+        };
+        let shared = Arc::new(Shared {
+            engine: self.engine.clone(),
+            keys: self.keys,
+            client,
+            stats: Arc::clone(&stats),
+        });
+        ready(metrics.as_ref().map(|(addr, _)| *addr));
+        let mut tasks = JoinSet::new();
+        // Requests per job, a moving mean: gateways pack more into a job under load.
+        let mut per_job = 16.0f64;
+        tokio::pin!(stop);
+        'pull: loop {
+            while tasks.try_join_next().is_some() {}
+            // Wait for a free slot, then ask for as many jobs as the free slots hold at
+            // the mean job size.
+            let probe = tokio::select! {
+                p = Arc::clone(&permits).acquire_owned() => p.expect("never closed"),
+                _ = &mut stop => break,
+            };
+            let free = permits.available_permits() + 1;
+            drop(probe);
+            let want = ((free as f64 / per_job) as usize).max(1);
+            let mut batch = match consumer
+                .batch()
+                .max_messages(want)
+                .expires(PULL_EXPIRES)
+                .messages()
+                .await
+            {
+                Ok(batch) => batch,
+                Err(e) => {
+                    eprintln!("sakke worker: pulling jobs: {e}");
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_millis(200)) => continue,
+                        _ = &mut stop => break,
+                    }
+                }
+            };
+            loop {
+                let next = tokio::select! {
+                    next = batch.next() => next,
+                    _ = &mut stop => break 'pull,
+                };
+                let message = match next {
+                    Some(Ok(message)) => message,
+                    Some(Err(e)) => {
+                        eprintln!("sakke worker: pulling jobs: {e}");
+                        break;
+                    }
+                    None => break,
+                };
+                let job = match wire::decode_job(&message.payload) {
+                    Ok(job) => job,
+                    Err(e) => {
+                        // Not ours to answer (no reply subject we can trust): never again.
+                        eprintln!("sakke worker: dropping a bad job: {e}");
+                        stats.bad_jobs.fetch_add(1, Ordering::Relaxed);
+                        let _ = message.ack_with(AckKind::Term).await;
+                        continue;
+                    }
+                };
+                let n = job.items.len() as u32;
+                per_job = 0.9 * per_job + 0.1 * f64::from(n);
+                let held = Arc::clone(&permits)
+                    .acquire_many_owned(n)
+                    .await
+                    .expect("never closed");
+                tasks.spawn(handle(Arc::clone(&shared), message, job, held));
+            }
+        }
+        while tasks.join_next().await.is_some() {}
+        if let Some((_, task)) = metrics {
+            task.abort();
+        }
+        let engine = self.engine;
+        let _ = tokio::task::spawn_blocking(move || engine.shutdown()).await;
+        Ok(())
+    }
+
+    /// The whole life of `sakke worker`: serves until SIGTERM or SIGINT, then drains.
+    pub fn run_until_signal(
+        self,
+        stats: Arc<WorkerStats>,
+        ready: impl FnOnce(Option<SocketAddr>),
+    ) -> Result<(), ServeError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(crate::ServeError::Runtime)?;
+        runtime.block_on(async move {
+            use tokio::signal::unix::{signal, SignalKind};
+            let mut term = signal(SignalKind::terminate()).map_err(crate::ServeError::Runtime)?;
+            let mut interrupt =
+                signal(SignalKind::interrupt()).map_err(crate::ServeError::Runtime)?;
+            let stop = async move {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = interrupt.recv() => {}
+                }
+            };
+            self.run(stop, stats, ready).await
+        })
+    }
+}
+
+/// The worker's `/metrics`: its engine's, then what it pulled and answered.
+fn render(
+    engine: Engine,
+    stats: Arc<WorkerStats>,
+    permits: &Arc<Semaphore>,
+) -> Arc<dyn Fn() -> String + Send + Sync> {
+    let permits = Arc::clone(permits);
+    Arc::new(move || {
+        let mut out = engine.metrics().render_prometheus();
+        for (name, help, value) in [
+            ("jobs_total", "Jobs pulled and decoded.", &stats.jobs),
+            (
+                "answered_total",
+                "Requests answered (results and errors).",
+                &stats.answered,
+            ),
+            (
+                "bad_jobs_total",
+                "Undecodable jobs dropped.",
+                &stats.bad_jobs,
+            ),
+        ] {
+            let v = value.load(Ordering::Relaxed);
+            out += &format!("# HELP sakke_worker_{name} {help}\n# TYPE sakke_worker_{name} counter\nsakke_worker_{name} {v}\n");
+        }
+        let free = permits.available_permits();
+        out += &format!("# HELP sakke_worker_free_slots Slots free for more jobs.\n# TYPE sakke_worker_free_slots gauge\nsakke_worker_free_slots {free}\n");
+        out
+    })
+}
+
+/// The engine deadline for a Unix-milliseconds deadline; one already past answers
+/// deadline-exceeded at once.
+fn deadline(unix_ms: u64) -> Option<Instant> {
+    if unix_ms == 0 {
+        return None;
+    }
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    Some(Instant::now() + Duration::from_millis(unix_ms.saturating_sub(now)))
+}
+
+fn start(shared: &Shared, item: &JobItem) -> Result<Ticket, Status> {
+    let user = shared
+        .keys
+        .get(&item.user_uri, &item.key_period)
+        .ok_or_else(|| unknown_user(&item.user_uri, &item.key_period))?;
+    let encapsulated = EncapsulatedData::from_bytes(&item.encapsulated)
+        .map_err(|e| status(Code::InvalidArgument, "bad_encapsulated", e))?;
+    let job = Job::Decapsulate {
+        key: user.receiver.clone(),
+        encapsulated,
+    };
+    let options = SubmitOptions {
+        priority: item.priority,
+        deadline: deadline(item.deadline_unix_ms),
+    };
+    Ok(shared.engine.submit(job, options))
+}
+
+/// Runs one job's requests, publishes their answers, then acks. A failed publish leaves
+/// the job unacked, to be redelivered.
+async fn handle(
+    shared: Arc<Shared>,
+    message: jetstream::Message,
+    job: wire::Job,
+    _held: OwnedSemaphorePermit,
+) {
+    shared.stats.jobs.fetch_add(1, Ordering::Relaxed);
+    let started: Vec<_> = job
+        .items
+        .iter()
+        .map(|i| (i.id, start(&shared, i)))
+        .collect();
+    let mut answers = Vec::with_capacity(started.len());
+    for (id, started) in started {
+        let result = match started {
+            Ok(ticket) => match ticket.await {
+                Ok(Answer::Ssv(ssv)) => Ok(ssv.as_bytes().to_vec()),
+                Ok(_) => Err(Status::internal(
+                    "internal: the engine answered another kind",
+                )),
+                Err(e) => Err(from_engine(&e)),
+            },
+            Err(status) => Err(status),
+        };
+        answers.push(AnswerItem {
+            id,
+            result: result.map_err(|s| (s.code() as u8, s.message().to_string())),
+        });
+    }
+    let limit = shared.client.server_info().max_payload;
+    for chunk in wire::encode_answers(&answers, limit) {
+        if let Err(e) = shared.client.publish(job.reply.clone(), chunk.into()).await {
+            eprintln!("sakke worker: publishing answers: {e}");
+            return;
+        }
+    }
+    if let Err(e) = shared.client.flush().await {
+        eprintln!("sakke worker: publishing answers: {e}");
+        return;
+    }
+    // The answers are out: an ack lost here means a redelivery and a duplicate answer,
+    // which the gateway drops.
+    if let Err(e) = message.ack().await {
+        eprintln!("sakke worker: ack: {e}");
+    }
+    shared
+        .stats
+        .answered
+        .fetch_add(answers.len() as u64, Ordering::Relaxed);
+}
