@@ -22,7 +22,7 @@ use pairing::backend::{
 };
 use pairing::{final_exponentiation, AffinePoint, Fp, Fp2, LineTable, PfValue, Scalar};
 
-use crate::device::{Device, Limbs, XdmaPaths};
+use crate::device::{fp_from_card, Device, Limbs, XdmaPaths};
 use crate::error::FpgaError;
 use crate::{gt_pow, miller_plain, miller_table, modmul, scalar_mul};
 
@@ -172,11 +172,6 @@ fn item<T>(r: Result<T, FpgaError>) -> Result<T, ItemError> {
     r.map_err(|e| ItemError::Device(e.to_string()))
 }
 
-fn to_fp(l: &Limbs) -> Result<Fp, FpgaError> {
-    Option::<Fp>::from(Fp::from_montgomery_limbs(l))
-        .ok_or_else(|| FpgaError::Device("the card returned an unreduced element".into()))
-}
-
 impl PairingBackend for FpgaBackend {
     fn name(&self) -> &str {
         self.name
@@ -205,7 +200,7 @@ impl PairingBackend for FpgaBackend {
         let out =
             modmul::modmul_batch(&mut card.device, &pairs).map_err(|e| self.device_error(e))?;
         out.iter()
-            .map(to_fp)
+            .map(fp_from_card)
             .collect::<Result<_, _>>()
             .map_err(|e| self.device_error(e))
     }

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use cxx::UniquePtr;
 
+use pairing::Fp;
+
 use crate::error::{FpgaError, ProgramFault};
 use crate::ffi::bridge;
 use crate::regs::{self, Config};
@@ -131,6 +133,15 @@ impl Device {
             .write_mem(element_addr(first), &words)?)
     }
 
+    /// Reads `count` F_p values (Montgomery form) from element `first` on. An unreduced
+    /// element (>= p) is an error, never a value.
+    pub fn read_fps(&mut self, first: u16, count: usize) -> Result<Vec<Fp>, FpgaError> {
+        self.read_elements(first, count)?
+            .iter()
+            .map(fp_from_card)
+            .collect()
+    }
+
     /// Reads `count` elements of data memory from element `first` on.
     pub fn read_elements(&mut self, first: u16, count: usize) -> Result<Vec<Limbs>, FpgaError> {
         self.check_elements(first, count)?;
@@ -222,6 +233,12 @@ fn words_to_limbs(words: &[u32]) -> Limbs {
         *l = u64::from(words[2 * i]) | u64::from(words[2 * i + 1]) << 32;
     }
     limbs
+}
+
+/// An F_p value from the card's Montgomery limbs; unreduced (>= p) is an error.
+pub(crate) fn fp_from_card(l: &Limbs) -> Result<Fp, FpgaError> {
+    Option::<Fp>::from(Fp::from_montgomery_limbs(l))
+        .ok_or_else(|| FpgaError::Device("the card returned an unreduced element".into()))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! index, so the instruction count and the cycle count are the same for every k. The
 //! program text does depend on k: it is as secret as k and is written to the card like k.
 
-use pairing::{Fp, Fp2, PfValue, Scalar};
+use pairing::{Fp2, PfValue, Scalar};
 
 use crate::device::{Device, Limbs};
 use crate::error::FpgaError;
@@ -93,11 +93,7 @@ pub fn gt_pow(device: &mut Device, k: &Scalar) -> Result<(PfValue, u64), FpgaErr
     let ran = device.run(0, cycle_budget(&program, device.config().word_bits));
     device.wipe_program(program.len())?;
     let report = ran?;
-    let out = device.read_elements(AT_RESULT, 2)?;
-    let fp = |l: &Limbs| {
-        Option::<Fp>::from(Fp::from_montgomery_limbs(l))
-            .ok_or_else(|| FpgaError::Device("the card returned an unreduced element".into()))
-    };
-    let t = Fp2::new(fp(&out[0])?, fp(&out[1])?);
+    let out = device.read_fps(AT_RESULT, 2)?;
+    let t = Fp2::new(out[0], out[1]);
     Ok((PfValue::from_fp2(&t), report.cycles))
 }

@@ -252,12 +252,8 @@ pub fn scalar_mul(
     let ran = device.run(0, cycle_budget(&program, device.config().word_bits));
     device.wipe_program(program.len())?;
     let report = ran?;
-    let out = device.read_elements(AT_RESULT, 3)?;
-    let fp = |l: &Limbs| {
-        Option::<Fp>::from(Fp::from_montgomery_limbs(l))
-            .ok_or_else(|| FpgaError::Device("the card returned an unreduced element".into()))
-    };
-    let point = JacobianPoint::from_coordinates(fp(&out[0])?, fp(&out[1])?, fp(&out[2])?);
+    let out = device.read_fps(AT_RESULT, 3)?;
+    let point = JacobianPoint::from_coordinates(out[0], out[1], out[2]);
     Ok((point.to_affine(), report.cycles))
 }
 
