@@ -194,7 +194,11 @@ impl Acc {
 /// Montgomery multiplication a * b * 2^-1024 mod m, for a, b < m: on BMI2 + ADX
 /// processors the two-carry-chain assembly of [`crate::adx`], elsewhere (or with it
 /// turned off) the portable [`mont_mul_portable`]. Same result either way.
-#[inline]
+///
+/// Not inlined: the choice of path (on the processor's features, public) then stays in
+/// this one function instead of branching inside every caller, where the machine-code
+/// audit of the vector lanes (crates/ct-check, tests/ifma_branches) would have to vet it.
+#[inline(never)]
 pub(crate) fn mont_mul<M: Modulus>(a: &Limbs, b: &Limbs) -> Limbs {
     #[cfg(target_arch = "x86_64")]
     if crate::adx::available() {
@@ -238,8 +242,8 @@ pub(crate) fn mont_mul_portable<M: Modulus>(a: &Limbs, b: &Limbs) -> Limbs {
 
 /// Montgomery squaring a^2 * 2^-1024 mod m. On BMI2 + ADX processors the ADX product
 /// a * a (measured: faster than the portable squaring below, 332 against 447 ns), else
-/// [`mont_square_portable`].
-#[inline]
+/// [`mont_square_portable`]. Not inlined, as [`mont_mul`].
+#[inline(never)]
 pub(crate) fn mont_square<M: Modulus>(a: &Limbs) -> Limbs {
     #[cfg(target_arch = "x86_64")]
     if crate::adx::available() {
