@@ -117,6 +117,12 @@ impl Device {
         Ok(self.inner.pin_mut().write_mem(addr, words)?)
     }
 
+    /// Loads a whole program at address 0 and returns the cycle limit to run it under.
+    pub fn load_program_at_zero(&mut self, words: &[u32]) -> Result<u64, FpgaError> {
+        self.load_program(0, words)?;
+        Ok(crate::program::cycle_budget(words, self.config.word_bits))
+    }
+
     /// Overwrites the first `len` instructions of program memory with HALT: a program
     /// built from a secret scalar must not stay on the card after its run.
     pub fn wipe_program(&mut self, len: usize) -> Result<(), FpgaError> {

@@ -10,7 +10,7 @@ use crate::device::{Device, Limbs};
 use crate::error::FpgaError;
 use crate::fp2::{emit_mul, emit_square, Fp2Reg};
 use crate::miller_table::{miller_naf, MILLER_DIGITS};
-use crate::program::{cycle_budget, Insn, Program, Reg};
+use crate::program::{add, mul, sub, Insn, Program, Reg};
 
 const QX: Reg = Reg(0);
 const QY: Reg = Reg(1);
@@ -51,16 +51,6 @@ const AT_Q: u16 = 0;
 const AT_R: u16 = 2;
 const AT_ONE: u16 = 4;
 const AT_RESULT: u16 = 6;
-
-fn mul(p: &mut Program, rd: Reg, ra: Reg, rb: Reg) {
-    p.push(Insn::Mul { rd, ra, rb });
-}
-fn add(p: &mut Program, rd: Reg, ra: Reg, rb: Reg) {
-    p.push(Insn::Add { rd, ra, rb });
-}
-fn sub(p: &mut Program, rd: Reg, ra: Reg, rb: Reg) {
-    p.push(Insn::Sub { rd, ra, rb });
-}
 
 /// T <- 2T and L <- its tangent line at [i]Q (miller.rs `double_with_line`, `eval`).
 fn emit_double(p: &mut Program) {
@@ -187,9 +177,7 @@ pub fn miller_plain_program() -> Vec<u32> {
 
 /// Loads [`miller_plain_program`] at program address 0; returns its cycle limit.
 pub fn load_miller_plain_program(device: &mut Device) -> Result<u64, FpgaError> {
-    let program = miller_plain_program();
-    device.load_program(0, &program)?;
-    Ok(cycle_budget(&program, device.config().word_bits))
+    device.load_program_at_zero(&miller_plain_program())
 }
 
 /// f_R([i]Q) up to an F_p factor, the program loaded by [`load_miller_plain_program`]

@@ -12,7 +12,7 @@ use pairing::{AffinePoint, Fp, Fp2, LineTable};
 use crate::device::{Device, Limbs};
 use crate::error::FpgaError;
 use crate::fp2::{emit_mul, emit_square, Fp2Reg};
-use crate::program::{cycle_budget, Insn, Program, Reg};
+use crate::program::{Insn, Program, Reg};
 
 /// Digits of the NAF of q - 1 the loop runs over (crates/pairing/src/params.rs).
 pub const MILLER_DIGITS: usize = 1022;
@@ -190,9 +190,7 @@ pub fn load_line_table(device: &mut Device, table: &LineTable) -> Result<(), Fpg
 
 /// Loads [`miller_table_program`] at program address 0; returns its cycle limit.
 pub fn load_miller_table_program(device: &mut Device) -> Result<u64, FpgaError> {
-    let program = miller_table_program();
-    device.load_program(0, &program)?;
-    Ok(cycle_budget(&program, device.config().word_bits))
+    device.load_program_at_zero(&miller_table_program())
 }
 
 /// f_K([i]R) up to an F_p factor, against the table loaded by [`load_line_table`] and the

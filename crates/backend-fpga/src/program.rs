@@ -120,6 +120,18 @@ pub fn cycle_budget(words: &[u32], word_bits: u32) -> u64 {
     2 * cycles(words, word_bits) + 10_000
 }
 
+/// rd <- ra * rb, rd <- ra + rb, rd <- ra - rb: the three-register forms the point
+/// formulas are written in.
+pub(crate) fn mul(p: &mut Program, rd: Reg, ra: Reg, rb: Reg) {
+    p.push(Insn::Mul { rd, ra, rb });
+}
+pub(crate) fn add(p: &mut Program, rd: Reg, ra: Reg, rb: Reg) {
+    p.push(Insn::Add { rd, ra, rb });
+}
+pub(crate) fn sub(p: &mut Program, rd: Reg, ra: Reg, rb: Reg) {
+    p.push(Insn::Sub { rd, ra, rb });
+}
+
 /// A program under construction, kept encoded; [`Program::finish`] appends the HALT.
 /// The words are wiped on drop: a program for a secret scalar is as secret as it.
 #[derive(Clone, Debug, Default)]

@@ -18,7 +18,7 @@ use pairing::{AffinePoint, Fp, JacobianPoint, Scalar};
 
 use crate::device::{Device, Limbs};
 use crate::error::FpgaError;
-use crate::program::{cycle_budget, Insn, Program, Reg};
+use crate::program::{add, cycle_budget, mul, sub, Insn, Program, Reg};
 use subtle::Choice;
 use zeroize::Zeroizing;
 
@@ -75,16 +75,6 @@ const B4: Reg = Reg(27);
 /// Data memory: R0 = B and R1 = 2B (Jacobian) at 0..6; [k]B (Jacobian) to 6..9.
 const AT_START: u16 = 0;
 const AT_RESULT: u16 = 6;
-
-fn mul(p: &mut Program, rd: Reg, ra: Reg, rb: Reg) {
-    p.push(Insn::Mul { rd, ra, rb });
-}
-fn add(p: &mut Program, rd: Reg, ra: Reg, rb: Reg) {
-    p.push(Insn::Add { rd, ra, rb });
-}
-fn sub(p: &mut Program, rd: Reg, ra: Reg, rb: Reg) {
-    p.push(Insn::Sub { rd, ra, rb });
-}
 
 /// SUM <- a + b, add-2007-bl as `JacobianPoint::add_core` (11M + 5S).
 fn emit_add(p: &mut Program, a: Bank, b: Bank) {
