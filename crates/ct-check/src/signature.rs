@@ -1,6 +1,7 @@
 //! ECCSI (RFC 6507) on P-256: loading the KSAK, issuing an SSK, validating it, and
-//! signing with a secret ephemeral j. The field and group arithmetic is RustCrypto's
-//! `p256`; this checks the project's code around it and whatever of p256 it calls.
+//! signing with a secret ephemeral j. [j]G and the scalar inversions run on eccsi's
+//! own 256-bit Montgomery code (`mont256`, `ct_table`) and pairing's safegcd; the rest
+//! is RustCrypto's `p256`. This checks all of it, and whatever of p256 it calls.
 
 use eccsi::{Kms, SigningKey, VerifyingKey};
 

@@ -19,7 +19,7 @@ pub fn he(hs: &Hs, r: &[u8; SCALAR_LEN], msg: &[u8]) -> [u8; SCALAR_LEN] {
 /// The signer's J = \[j\]G for a 32-byte j in [1, q-1], encoded 0x04 || x || y.
 pub fn signer_j(j: &[u8; SCALAR_LEN]) -> Result<[u8; POINT_LEN]> {
     let j = scalar::nonzero_from_bytes(j)?;
-    CurvePoint::from_projective(generator::mul_g(&j)).map(|p| *p.as_bytes())
+    CurvePoint::from_computed(generator::mul_g(&j)).map(|p| *p.as_bytes())
 }
 
 /// Y = \[HS\]PVT + KPAK, encoded; fails if it is the identity.

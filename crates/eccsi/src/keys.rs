@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use p256::Scalar;
+use p256::{ProjectivePoint, Scalar};
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -62,7 +62,7 @@ impl fmt::Debug for Ssk {
 /// [`Pvt`]; this checks KPAK = \[SSK\]G - \[HS\]PVT.
 pub fn validate_ssk(id: &[u8], ssk: &Ssk, pvt: &Pvt, kpak: &Kpak) -> Result<Hs> {
     let hs = Hs::compute(id, pvt, kpak);
-    let lhs = generator::mul_g(&ssk.0) - pvt.0.projective() * hs.scalar();
+    let lhs = ProjectivePoint::from(generator::mul_g(&ssk.0)) - pvt.0.projective() * hs.scalar();
     // Declassified: the verdict of validation is the result.
     if ctgrind::public_verdict(lhs.ct_eq(&kpak.0.projective())) {
         Ok(hs)

@@ -77,7 +77,7 @@ impl Kms {
     }
 
     fn from_scalar(ksak: &Scalar) -> Result<Kms> {
-        let kpak = CurvePoint::from_projective(generator::mul_g(ksak))?;
+        let kpak = CurvePoint::from_computed(generator::mul_g(ksak))?;
         Ok(Kms {
             ksak: Ksak(*ksak),
             kpak: Kpak(kpak),
@@ -117,7 +117,7 @@ impl Kms {
     }
 
     fn issue_with_scalar(&self, id: &[u8], v: &Scalar) -> Result<UserKeys> {
-        let pvt = Pvt(CurvePoint::from_projective(generator::mul_g(v))?);
+        let pvt = Pvt(CurvePoint::from_computed(generator::mul_g(v))?);
         let hs = Hs::compute(id, &pvt, &self.kpak);
         if scalar::is_zero(hs.scalar()) {
             return Err(EccsiError::HsZero);

@@ -37,6 +37,7 @@
 #![deny(missing_docs)]
 
 mod cache;
+mod ct_table;
 mod error;
 mod generator;
 mod hash;
@@ -44,6 +45,7 @@ pub mod hazmat;
 mod jacobian;
 mod keys;
 mod kms;
+mod mont256;
 mod point;
 mod prepared;
 mod scalar;

@@ -87,9 +87,14 @@ impl CurvePoint {
     /// every point made here is public (KPAK, PVT, and the signer's J, which every
     /// verifier recomputes), unlike its projective coordinates.
     pub(crate) fn from_projective(point: ProjectivePoint) -> Result<Self> {
-        let affine = point.to_affine();
-        ctgrind::declassify(&affine);
-        Self::from_affine(affine)
+        Self::from_computed(point.to_affine())
+    }
+
+    /// Like [`Self::from_affine`], for a point computed from a secret scalar (KPAK, PVT, J):
+    /// declassified, since each such point is published.
+    pub(crate) fn from_computed(point: AffinePoint) -> Result<Self> {
+        ctgrind::declassify(&point);
+        Self::from_affine(point)
     }
 
     pub(crate) fn affine(&self) -> &AffinePoint {

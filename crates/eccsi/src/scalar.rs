@@ -1,5 +1,6 @@
 //! Scalars mod q: strict decoding of secrets and ephemerals, hash-to-scalar reduction, and
-//! random non-zero draws. All arithmetic on them is p256's constant-time `Scalar`.
+//! random non-zero draws. Arithmetic on them is p256's constant-time `Scalar`, except the one
+//! inversion per signature (`mont256`).
 
 use p256::elliptic_curve::ff::PrimeField;
 use p256::elliptic_curve::ops::Reduce;
@@ -70,71 +71,4 @@ pub(crate) fn try_random_nonzero(rng: &mut impl CryptoRngCore) -> Result<Zeroizi
 /// operation for everyone to see.
 pub(crate) fn is_zero(scalar: &Scalar) -> bool {
     ctgrind::public_verdict(scalar.ct_eq(&Scalar::ZERO))
-}
-
-/// q - 2 as big-endian bits' source: a^(q-2) = a^-1 mod q (Fermat).
-const Q_MINUS_2: [u64; 4] = [
-    0xf3b9_cac2_fc63_254f,
-    0xbce6_faad_a717_9e84,
-    0xffff_ffff_ffff_ffff,
-    0xffff_ffff_0000_0000,
-];
-
-/// Window of the sliding-window exponentiation: 16 odd powers precomputed.
-const INVERT_WINDOW: usize = 5;
-
-/// a^-1 mod q for a secret a, in constant time with respect to a: a^(q-2) by a sliding
-/// window over the fixed, public exponent, so the sequence of squarings, multiplications
-/// and table indices depends only on q. About 255 squarings and 52 multiplications against
-/// p256 0.13's ~415 operations (square-and-multiply over every bit), which were a third of
-/// a signature. Zero maps to zero; callers check for it.
-pub(crate) fn invert(a: &Scalar) -> Zeroizing<Scalar> {
-    let mut odd = Zeroizing::new([*a; 1 << (INVERT_WINDOW - 1)]);
-    let square = Zeroizing::new(a.square());
-    for i in 1..odd.len() {
-        odd[i] = odd[i - 1] * *square;
-    }
-    let bit = |i: usize| (Q_MINUS_2[i / 64] >> (i % 64)) & 1;
-    let mut acc = Zeroizing::new(Scalar::ONE);
-    let mut i = 256usize;
-    while i > 0 {
-        if bit(i - 1) == 0 {
-            *acc = acc.square();
-            i -= 1;
-            continue;
-        }
-        // The longest window [low, i) of at most INVERT_WINDOW bits ending in a set bit.
-        let mut low = i.saturating_sub(INVERT_WINDOW);
-        while bit(low) == 0 {
-            low += 1;
-        }
-        let mut value = 0usize;
-        for j in (low..i).rev() {
-            *acc = acc.square();
-            value = (value << 1) | bit(j) as usize;
-        }
-        *acc *= odd[value >> 1];
-        i = low;
-    }
-    acc
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use p256::elliptic_curve::Field;
-    use rand_core::OsRng;
-
-    #[test]
-    fn invert_matches_p256() {
-        let edge = [Scalar::ONE, -Scalar::ONE, Scalar::from(2u64)];
-        for a in edge
-            .into_iter()
-            .chain((0..64).map(|_| Scalar::random(&mut OsRng)))
-        {
-            assert_eq!(*invert(&a), a.invert().unwrap());
-            assert_eq!(*invert(&a) * a, Scalar::ONE);
-        }
-        assert_eq!(*invert(&Scalar::ZERO), Scalar::ZERO);
-    }
 }

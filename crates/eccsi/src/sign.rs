@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use p256::{ProjectivePoint, Scalar};
+use p256::{AffinePoint, ProjectivePoint, Scalar};
 use rand_core::{CryptoRngCore, OsRng};
 use zeroize::Zeroizing;
 
@@ -11,6 +11,7 @@ use crate::error::{EccsiError, Result};
 use crate::generator;
 use crate::hash::{self, Hs};
 use crate::keys::{validate_ssk, Ssk};
+use crate::mont256;
 use crate::point::{CurvePoint, Kpak, Pvt};
 use crate::scalar::{self, SCALAR_LEN};
 use crate::sig::Signature;
@@ -114,7 +115,7 @@ impl SigningKey {
     /// RFC 6507 5.2.1 steps 2-7 for a non-zero j, with J = \[j\]G from the generator table
     /// (constant time).
     fn sign_with_scalar(&self, msg: &[u8], j: &Scalar) -> Result<Signature> {
-        self.sign_with_point(msg, j, generator::mul_g(j), scalar::invert)
+        self.sign_with_point(msg, j, generator::mul_g(j), mont256::invert_scalar)
     }
 
     /// The previous path, J = \[j\]G by p256's plain multiplication and p256's inversion
@@ -126,7 +127,12 @@ impl SigningKey {
     ) -> Result<Signature> {
         let j = scalar::nonzero_from_bytes(j)?;
         let p256_invert = |d: &Scalar| Zeroizing::new(d.invert().unwrap_or(Scalar::ZERO));
-        self.sign_with_point(msg, &j, ProjectivePoint::GENERATOR * *j, p256_invert)
+        self.sign_with_point(
+            msg,
+            &j,
+            (ProjectivePoint::GENERATOR * *j).to_affine(),
+            p256_invert,
+        )
     }
 
     /// Steps 2-7 given j, J = \[j\]G and a constant-time inversion mod q.
@@ -134,11 +140,11 @@ impl SigningKey {
         &self,
         msg: &[u8],
         j: &Scalar,
-        big_j: ProjectivePoint,
+        big_j: AffinePoint,
         invert: impl Fn(&Scalar) -> Zeroizing<Scalar>,
     ) -> Result<Signature> {
         // Step 2: J = [j]G, r = Jx as an N-octet integer (not reduced mod q).
-        let big_j = CurvePoint::from_projective(big_j)?;
+        let big_j = CurvePoint::from_computed(big_j)?;
         let r = big_j.x_bytes();
         if r == [0u8; SCALAR_LEN] {
             // The verifier rejects Jx = 0 (5.2.2 step 6), so such a j cannot give a signature.

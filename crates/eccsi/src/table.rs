@@ -3,17 +3,15 @@
 //! per digit and no doublings, with k written in signed radix-2^w digits in
 //! [-2^(w-1), 2^(w-1)]. Width 4: 65 rows of 8.
 //!
-//! [`FixedBaseTable`] is the constant-time one, for secret scalars times G: every digit
-//! scans all entries of its row with `subtle` selection, a fixed schedule of one complete
-//! addition per digit, no secret-dependent branch or index. [`VartimeTable`] is for public
-//! scalars (verification): direct indexing, zero digits skipped, Jacobian formulas.
+//! This module builds the entries and the digits; [`crate::ct_table`] is the constant-time
+//! table for secret scalars times G. [`VartimeTable`] is for public scalars
+//! (verification): direct indexing, zero digits skipped, Jacobian formulas.
 //! p256 0.13 has no precomputed generator table (`mul_by_generator` is a plain
 //! multiplication), hence this module.
 
 use p256::elliptic_curve::ff::PrimeField;
 use p256::elliptic_curve::group::Group;
 use p256::{AffinePoint, ProjectivePoint, Scalar};
-use subtle::{ConditionallyNegatable, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroizing;
 
 use crate::jacobian::{batch_to_affine, Affine, Jacobian};
@@ -28,50 +26,17 @@ fn digit_count(width: usize) -> usize {
 }
 
 /// Entries per row: the multiples 1..=2^(w-1) of the row's base.
-fn row_len(width: usize) -> usize {
+pub(crate) fn row_len(width: usize) -> usize {
     1 << (width - 1)
 }
 
-/// The constant-time table for one public base point, as p256 affine points.
-#[derive(Clone)]
-pub(crate) struct FixedBaseTable {
-    width: usize,
-    entries: Vec<AffinePoint>,
-}
-
-impl FixedBaseTable {
-    /// Builds the table for a public, non-identity `base` (the generator). For the identity
-    /// it is a table of identities, which multiplies to the identity as it should.
-    pub(crate) fn new(base: &ProjectivePoint, width: usize) -> Self {
-        let fast = Affine::from_point(&base.to_affine())
-            .and_then(|base| batch_to_affine(&multiples(&Jacobian::from_affine(&base), width)))
-            .and_then(|affine| affine.into_iter().map(Affine::to_point).collect());
-        let entries = fast.unwrap_or_else(|| multiples_plain(base, width));
-        Self { width, entries }
-    }
-
-    /// [k]P in constant time for a secret k: every row is read in full, whatever the digit.
-    pub(crate) fn mul_ct(&self, k: &Scalar) -> ProjectivePoint {
-        let digits = recode(k, self.width);
-        let mut acc = ProjectivePoint::IDENTITY;
-        for (row, &digit) in self
-            .entries
-            .chunks_exact(row_len(self.width))
-            .zip(digits.iter())
-        {
-            // mask is all ones for a negative digit; abs = |digit| in 0..=2^(w-1).
-            let mask = digit >> 7;
-            let abs = ((digit ^ mask) - mask) as u8;
-            let mut entry = AffinePoint::IDENTITY;
-            for (index, candidate) in row.iter().enumerate() {
-                entry.conditional_assign(candidate, abs.ct_eq(&(index as u8 + 1)));
-            }
-            entry.conditional_negate(((mask as u8) & 1).into());
-            // Complete formulas: correct for the identity entry of a zero digit too.
-            acc += &entry;
-        }
-        acc
-    }
+/// The affine multiples d 2^(w i) P of a public base, row by row: the entries of the
+/// constant-time table ([`crate::ct_table`]). For the identity, a table of identities.
+pub(crate) fn affine_multiples(base: &ProjectivePoint, width: usize) -> Vec<AffinePoint> {
+    Affine::from_point(&base.to_affine())
+        .and_then(|base| batch_to_affine(&multiples(&Jacobian::from_affine(&base), width)))
+        .and_then(|affine| affine.into_iter().map(Affine::to_point).collect())
+        .unwrap_or_else(|| multiples_plain(base, width))
 }
 
 /// The variable-time table for one public point (the generator, or a signer's Y), as
@@ -155,7 +120,7 @@ fn multiples_plain(base: &ProjectivePoint, width: usize) -> Vec<AffinePoint> {
 /// Signed radix-2^w digits d_i in [-2^(w-1), 2^(w-1)] with k = sum d_i 2^(w i), computed
 /// with arithmetic only (bit positions are public, nothing branches on the digits), kept
 /// in a buffer wiped on drop.
-fn recode(k: &Scalar, width: usize) -> Zeroizing<Vec<i8>> {
+pub(crate) fn recode(k: &Scalar, width: usize) -> Zeroizing<Vec<i8>> {
     let be = Zeroizing::new(k.to_repr());
     let bit_byte = |index: usize| -> u16 {
         if index < 32 {
@@ -232,7 +197,6 @@ mod tests {
 
     fn tables_match_at(width: usize) {
         let base = ProjectivePoint::GENERATOR * Scalar::random(&mut OsRng);
-        let table = FixedBaseTable::new(&base, width);
         let vartime = VartimeTable::new(&jacobian(&base), width).unwrap();
         let edge = [Scalar::ZERO, Scalar::ONE, -Scalar::ONE, Scalar::from(8u64)];
         for k in edge
@@ -240,7 +204,6 @@ mod tests {
             .chain((0..16).map(|_| Scalar::random(&mut OsRng)))
         {
             let expected = base * k;
-            assert_eq!(table.mul_ct(&k), expected);
             assert_eq!(to_p256(&vartime.add_mul(&Jacobian::IDENTITY, &k)), expected);
             // Adding onto P itself and onto -[k]P exercises doubling and cancellation.
             let start = jacobian(&expected);
@@ -263,10 +226,8 @@ mod tests {
 
     #[test]
     fn identity_tables_give_identity() {
-        let table = FixedBaseTable::new(&ProjectivePoint::IDENTITY, 4);
         let vartime = VartimeTable::new(&Jacobian::IDENTITY, 4).unwrap();
         let k = Scalar::random(&mut OsRng);
-        assert_eq!(table.mul_ct(&k), ProjectivePoint::IDENTITY);
         assert!(vartime.add_mul(&Jacobian::IDENTITY, &k).is_identity());
     }
 }

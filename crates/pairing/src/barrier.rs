@@ -9,7 +9,7 @@
 
 /// `x`, with nothing known about it to the optimiser.
 #[inline(always)]
-pub(crate) fn opaque(x: u64) -> u64 {
+pub fn opaque(x: u64) -> u64 {
     #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
     {
         let mut x = x;
@@ -32,13 +32,13 @@ pub(crate) fn opaque(x: u64) -> u64 {
 
 /// All ones when `bit` is 1, zero when it is 0; opaque.
 #[inline(always)]
-pub(crate) fn mask(bit: u64) -> u64 {
+pub fn mask(bit: u64) -> u64 {
     opaque(bit.wrapping_neg())
 }
 
 /// All ones when `x` is negative, zero otherwise; opaque.
 #[inline(always)]
-pub(crate) fn sign_mask(x: i64) -> i64 {
+pub fn sign_mask(x: i64) -> i64 {
     opaque((x >> 63) as u64) as i64
 }
 

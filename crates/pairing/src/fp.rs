@@ -145,7 +145,7 @@ impl Fp {
         // multiplication by R^3 (with its 1/R) brings it to a^-1 R.
         const R3: Limbs = arith::pow2_mod(3072, &params::P);
         let p_inv62 = PMod::INV.wrapping_neg() & (u64::MAX >> 2);
-        match crate::safegcd::invert(&self.0, &params::P, p_inv62) {
+        match crate::safegcd::invert::<{ arith::N }, 17>(&self.0, &params::P, p_inv62) {
             Some(inv) => Fp(arith::mont_mul::<PMod>(&inv, &R3)),
             None => self.invert_fermat(),
         }

@@ -16,7 +16,7 @@
 pub mod adx;
 mod arith;
 pub mod backend;
-mod barrier;
+pub mod barrier;
 mod error;
 mod fixed_base;
 mod fp;
@@ -28,7 +28,7 @@ mod params;
 mod pf;
 mod point;
 mod precomp;
-mod safegcd;
+pub mod safegcd;
 mod scalar;
 #[cfg(target_arch = "x86_64")]
 pub mod simd;

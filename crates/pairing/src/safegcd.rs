@@ -1,26 +1,29 @@
 //! Constant-time modular inversion by Bernstein and Yang's safegcd ("Fast constant-time
 //! gcd computation and modular inversion", 2019), in the form libsecp256k1 uses
-//! (half-delta divsteps, 59 per batch, signed 62-bit limbs), sized for 1024 bits.
+//! (half-delta divsteps, 59 per batch, signed 62-bit limbs), for any odd modulus of N
+//! 64-bit limbs: the 1024-bit p here, and P-256's p and q in the `eccsi` crate.
 //!
-//! Fermat's a^(p-2) costs about 1,200 multiplications; this costs the equivalent of a few
-//! dozen. The number of steps is fixed, every step runs the same instructions, and the
+//! Fermat's a^(p-2) costs about 1,200 multiplications at 1024 bits (about 300 at 256);
+//! this costs the equivalent of a few dozen. The number of steps is fixed, every step runs the same instructions, and the
 //! masks replace branches (each behind a value barrier, or the compiler brings the
 //! branches back): the time says nothing about the input.
 
-use crate::arith::{Limbs, N};
 use crate::barrier::{self, sign_mask};
 
-/// Limbs of 62 bits: 17 x 62 = 1054 bits, room for signed values beyond +-2^1024.
-const L: usize = 17;
 const M62: u64 = u64::MAX >> 2;
-/// Batches of 59 divsteps. 51 x 59 = 3009 steps, above the 2,955 that the paper proves
-/// enough for 1024-bit inputs with plain divsteps (half-delta steps converge faster).
-const BATCHES: usize = 51;
 
-/// A signed integer in 62-bit limbs, least significant first; the top limb carries the
-/// sign.
+/// Batches of 59 divsteps for N-limb inputs: enough steps for the paper's bound for plain
+/// divsteps, (49 d + 80) / 17 for d = 64 N bits (half-delta steps converge faster). 51
+/// batches (3009 steps) for 1024 bits, 13 (767) for 256.
+const fn batches(n: usize) -> usize {
+    ((49 * 64 * n + 80) / 17 + 1).div_ceil(59)
+}
+
+/// A signed integer in L limbs of 62 bits, least significant first; the top limb carries
+/// the sign. L x 62 must exceed the N x 64 bits of the modulus by two (17 for N = 16,
+/// 5 for N = 4).
 #[derive(Clone, Copy)]
-struct Signed62([i64; L]);
+struct Signed62<const L: usize>([i64; L]);
 
 /// The 2x2 transition matrix of a batch, scaled by 2^62.
 struct Trans {
@@ -30,7 +33,7 @@ struct Trans {
     r: i64,
 }
 
-fn to_signed62(x: &Limbs) -> Signed62 {
+fn to_signed62<const N: usize, const L: usize>(x: &[u64; N]) -> Signed62<L> {
     let mut out = [0i64; L];
     for (j, limb) in out.iter_mut().enumerate() {
         let bit = 62 * j;
@@ -44,7 +47,7 @@ fn to_signed62(x: &Limbs) -> Signed62 {
     Signed62(out)
 }
 
-fn from_signed62(x: &Signed62) -> Limbs {
+fn from_signed62<const N: usize, const L: usize>(x: &Signed62<L>) -> [u64; N] {
     let mut out = [0u64; N];
     for (j, &limb) in x.0.iter().enumerate() {
         let limb = limb as u64;
@@ -96,7 +99,13 @@ fn divsteps_59(mut zeta: i64, f0: u64, g0: u64) -> (i64, Trans) {
 }
 
 /// [d, e] <- t [d, e] / 2^62 mod p, keeping both in (-2p, p).
-fn update_de(d: &mut Signed62, e: &mut Signed62, t: &Trans, p: &Signed62, p_inv62: u64) {
+fn update_de<const L: usize>(
+    d: &mut Signed62<L>,
+    e: &mut Signed62<L>,
+    t: &Trans,
+    p: &Signed62<L>,
+    p_inv62: u64,
+) {
     let (u, v, q, r) = (t.u as i128, t.v as i128, t.q as i128, t.r as i128);
     let sd = sign_mask(d.0[L - 1]);
     let se = sign_mask(e.0[L - 1]);
@@ -125,7 +134,7 @@ fn update_de(d: &mut Signed62, e: &mut Signed62, t: &Trans, p: &Signed62, p_inv6
 }
 
 /// [f, g] <- t [f, g] / 2^62 (exact).
-fn update_fg(f: &mut Signed62, g: &mut Signed62, t: &Trans) {
+fn update_fg<const L: usize>(f: &mut Signed62<L>, g: &mut Signed62<L>, t: &Trans) {
     let (u, v, q, r) = (t.u as i128, t.v as i128, t.q as i128, t.r as i128);
     let mut cf = u * f.0[0] as i128 + v * g.0[0] as i128;
     let mut cg = q * f.0[0] as i128 + r * g.0[0] as i128;
@@ -144,9 +153,9 @@ fn update_fg(f: &mut Signed62, g: &mut Signed62, t: &Trans) {
 }
 
 /// x mod p for x in (-2p, p), negated first when `negate` is all ones (f ended at -1).
-fn normalise(x: &mut Signed62, negate: i64, p: &Signed62) {
+fn normalise<const L: usize>(x: &mut Signed62<L>, negate: i64, p: &Signed62<L>) {
     // Add p where x < 0.
-    let add_p = |x: &mut Signed62| {
+    let add_p = |x: &mut Signed62<L>| {
         let mask = sign_mask(x.0[L - 1]);
         let mut carry = 0i64;
         for j in 0..L {
@@ -168,36 +177,42 @@ fn normalise(x: &mut Signed62, negate: i64, p: &Signed62) {
     add_p(x);
 }
 
-/// x^-1 mod m for the odd modulus m (0 maps to 0); `m_inv62` = m^-1 mod 2^62. None if g
-/// did not reach zero within the fixed number of steps, which the bound rules out; the
-/// caller then falls back to Fermat rather than trust a wrong value.
-pub(crate) fn invert(x: &Limbs, m: &Limbs, m_inv62: u64) -> Option<Limbs> {
-    let p = to_signed62(m);
+/// x^-1 mod m for the odd modulus m and x < m, as plain integers (0 maps to 0), with L
+/// limbs of 62 bits, 62 L >= 64 N + 2 (checked at compile time); `m_inv62` = m^-1 mod
+/// 2^62. None if g did not reach zero within the fixed number of steps, which the bound
+/// rules out; the caller then falls back to Fermat rather than trust a wrong value.
+pub fn invert<const N: usize, const L: usize>(
+    x: &[u64; N],
+    m: &[u64; N],
+    m_inv62: u64,
+) -> Option<[u64; N]> {
+    const { assert!(62 * L >= 64 * N + 2) };
+    let p = to_signed62::<N, L>(m);
     let mut f = p;
-    let mut g = to_signed62(x);
+    let mut g = to_signed62::<N, L>(x);
     let mut d = Signed62([0; L]);
     let mut e = Signed62([0; L]);
     e.0[0] = 1;
     let mut zeta = -1i64;
-    for _ in 0..BATCHES {
+    for _ in 0..batches(N) {
         let (z, t) = divsteps_59(zeta, f.0[0] as u64, g.0[0] as u64);
         zeta = z;
         update_de(&mut d, &mut e, &t, &p, m_inv62);
         update_fg(&mut f, &mut g, &t);
     }
     let converged = g.0.iter().fold(0i64, |acc, &limb| acc | limb) == 0;
-    // Declassified: g reaches zero within BATCHES for every input below m, so the flag
+    // Declassified: g reaches zero within batches(N) for every input below m, so the flag
     // is always true and says nothing about x; it only guards against a wrong bound.
     let converged = ctgrind::declassified(converged);
     // f is now +-1 (or +-m when x = 0, where d = 0 anyway).
     normalise(&mut d, sign_mask(f.0[L - 1]), &p);
-    converged.then(|| from_signed62(&d))
+    converged.then(|| from_signed62::<N, L>(&d))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::arith::{mont_mul, Modulus};
+    use crate::arith::{mont_mul, Limbs, Modulus, N};
     use crate::fp::PMod;
     use crate::params::P;
 
@@ -222,11 +237,12 @@ mod tests {
         let mut one = [0u64; N];
         one[0] = 1;
         for x in cases {
-            let inv = invert(&x, &P, p_inv62).expect("converges");
+            let inv = invert::<N, 17>(&x, &P, p_inv62).expect("converges");
             // mont_mul(mont_mul(x, inv), R^2) = x * inv mod p.
             let product = mont_mul::<PMod>(&mont_mul::<PMod>(&x, &inv), &PMod::R2);
             assert_eq!(product, one);
         }
-        assert_eq!(invert(&[0; N], &P, p_inv62), Some([0; N]));
+        assert_eq!(invert::<N, 17>(&[0; N], &P, p_inv62), Some([0; N]));
+        assert_eq!(batches(N), 51);
     }
 }
