@@ -102,6 +102,7 @@ fn quick_bench_writes_checked_json_and_svg() {
         ops,
         [
             "fp-mul-portable",
+            "fp-mul-adx",
             "fp-mul-one",
             "eccsi-sign",
             "eccsi-verify-cold",
@@ -118,9 +119,9 @@ fn quick_bench_writes_checked_json_and_svg() {
     }
     // Opening an I_MESSAGE is a pairing and more: thousands of products.
     assert!(
-        messages[5]["m_per_op"].as_f64().unwrap() > 1000.0,
+        messages[6]["m_per_op"].as_f64().unwrap() > 1000.0,
         "{}",
-        messages[5]
+        messages[6]
     );
 
     let svg_path = json_path.with_extension("svg");

@@ -74,27 +74,35 @@ fn bench(c: &mut Criterion) {
     let gt = pairing::gt_table();
     c.bench_function("gt_pow_table", |bench| bench.iter(|| gt.pow(black_box(&k))));
 
-    // The same single-item work with the BMI2/ADX product turned off: the portable
-    // product scan, for the ratio within this run.
+    // The same single-item work on the slower product paths, for the ratios within this
+    // run: the BMI2/ADX assembly (IFMA off), then the portable scan (both off).
     #[cfg(target_arch = "x86_64")]
-    if pairing::adx::supported() {
+    {
+        let suite = |c: &mut Criterion, path: &str| {
+            c.bench_function(&format!("{path}/fp_mul"), |bench| {
+                bench.iter(|| black_box(a) * black_box(b))
+            });
+            c.bench_function(&format!("{path}/fp_square"), |bench| {
+                bench.iter(|| black_box(a).square())
+            });
+            c.bench_function(&format!("{path}/pairing"), |bench| {
+                bench.iter(|| pairing(black_box(&p), black_box(&q)))
+            });
+            c.bench_function(&format!("{path}/pairing_with_line_table"), |bench| {
+                bench.iter(|| pairing::final_exponentiation(&lines.miller_loop(black_box(&p))))
+            });
+            c.bench_function(&format!("{path}/scalar_mul_base_table"), |bench| {
+                bench.iter(|| base.mul(black_box(&k)))
+            });
+        };
+        pairing::ifma::set_enabled(false);
+        if pairing::ifma::supported() && pairing::adx::supported() {
+            suite(c, "adx");
+        }
         pairing::adx::set_enabled(false);
-        c.bench_function("portable/fp_mul", |bench| {
-            bench.iter(|| black_box(a) * black_box(b))
-        });
-        c.bench_function("portable/fp_square", |bench| {
-            bench.iter(|| black_box(a).square())
-        });
-        c.bench_function("portable/pairing", |bench| {
-            bench.iter(|| pairing(black_box(&p), black_box(&q)))
-        });
-        c.bench_function("portable/pairing_with_line_table", |bench| {
-            bench.iter(|| pairing::final_exponentiation(&lines.miller_loop(black_box(&p))))
-        });
-        c.bench_function("portable/scalar_mul_base_table", |bench| {
-            bench.iter(|| base.mul(black_box(&k)))
-        });
+        suite(c, "portable");
         pairing::adx::set_enabled(true);
+        pairing::ifma::set_enabled(true);
     }
 }
 

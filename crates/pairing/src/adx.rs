@@ -13,9 +13,9 @@
 //! reference it is tested against.
 
 use core::arch::asm;
-use std::sync::atomic::{AtomicU8, Ordering};
 
 use crate::arith::{final_sub, Limbs, Modulus, N};
+use crate::cpu_path::Switch;
 
 /// One step of t += a * b[i] for limb offset `$off` (bytes): the product's high word
 /// goes to `$hi`, the previous step's high word `$prev` is added on the OF chain.
@@ -172,42 +172,28 @@ pub(crate) unsafe fn mont_mul(a: &Limbs, b: &Limbs, m: &Limbs, inv: u64) -> (Lim
     (out, t[N])
 }
 
-const UNKNOWN: u8 = 0;
-const YES: u8 = 1;
-const NO: u8 = 2;
+static SWITCH: Switch = Switch::new();
 
-/// The detected answer (or [`UNKNOWN`]), and whether a caller turned the path off.
-static DETECTED: AtomicU8 = AtomicU8::new(UNKNOWN);
-static DISABLED: AtomicU8 = AtomicU8::new(0);
+fn detect() -> bool {
+    std::arch::is_x86_feature_detected!("bmi2") && std::arch::is_x86_feature_detected!("adx")
+}
 
 /// Whether single products run on [`mont_mul`]: the processor has BMI2 and ADX, and
-/// [`set_enabled`] has not turned the path off. One relaxed load after the first call.
+/// [`set_enabled`] has not turned the path off.
 #[inline]
 pub fn available() -> bool {
-    if DISABLED.load(Ordering::Relaxed) != 0 {
-        return false;
-    }
-    match DETECTED.load(Ordering::Relaxed) {
-        YES => true,
-        NO => false,
-        _ => {
-            let yes = std::arch::is_x86_feature_detected!("bmi2")
-                && std::arch::is_x86_feature_detected!("adx");
-            DETECTED.store(if yes { YES } else { NO }, Ordering::Relaxed);
-            yes
-        }
-    }
+    SWITCH.available(detect)
 }
 
 /// Whether the processor has the extensions, whatever [`set_enabled`] said.
 pub fn supported() -> bool {
-    std::arch::is_x86_feature_detected!("bmi2") && std::arch::is_x86_feature_detected!("adx")
+    detect()
 }
 
 /// Turns the ADX path off (`false`) or back on for the whole process: for comparing the
 /// two paths in benchmarks and tests. Both give the same results.
 pub fn set_enabled(enabled: bool) {
-    DISABLED.store(u8::from(!enabled), Ordering::Relaxed);
+    SWITCH.set_enabled(enabled);
 }
 
 #[cfg(test)]

@@ -17,10 +17,14 @@ pub mod adx;
 mod arith;
 pub mod backend;
 pub mod barrier;
+#[cfg(target_arch = "x86_64")]
+mod cpu_path;
 mod error;
 mod fixed_base;
 mod fp;
 mod fp2;
+#[cfg(target_arch = "x86_64")]
+pub mod ifma;
 mod lookup;
 mod macros;
 mod miller;

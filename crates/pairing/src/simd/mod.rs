@@ -1,6 +1,7 @@
 //! AVX-512 IFMA arithmetic: eight items per instruction stream. Used by the CPU backend
 //! when the processor has it (checked at run time); the portable 64-bit code is the
-//! fallback and the reference it is tested against.
+//! fallback and the reference it is tested against. One product at a time on the same
+//! unit is `crate::ifma`.
 
 pub(crate) mod batch8;
 mod ext8;

@@ -27,6 +27,7 @@ const CHAIN: u64 = 64;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MessageOp {
     FpMulPortable,
+    FpMulAdx,
     FpMul,
     EccsiSign,
     EccsiVerifyCold,
@@ -38,8 +39,9 @@ pub enum MessageOp {
 
 impl MessageOp {
     /// In run order: the portable F_p product first, as every M figure divides by it.
-    pub const ALL: [MessageOp; 8] = [
+    pub const ALL: [MessageOp; 9] = [
         MessageOp::FpMulPortable,
+        MessageOp::FpMulAdx,
         MessageOp::FpMul,
         MessageOp::EccsiSign,
         MessageOp::EccsiVerifyCold,
@@ -52,6 +54,7 @@ impl MessageOp {
     pub fn name(self) -> &'static str {
         match self {
             MessageOp::FpMulPortable => "fp-mul-portable",
+            MessageOp::FpMulAdx => "fp-mul-adx",
             MessageOp::FpMul => "fp-mul-one",
             MessageOp::EccsiSign => "eccsi-sign",
             MessageOp::EccsiVerifyCold => "eccsi-verify-cold",
@@ -67,9 +70,13 @@ impl MessageOp {
             MessageOp::FpMulPortable => {
                 "one 1024-bit Montgomery product a * b mod p on the portable code (M)"
             }
+            MessageOp::FpMulAdx => {
+                "one 1024-bit Montgomery product with the IFMA product off: BMI2/ADX where \
+                 the processor has it, else portable"
+            }
             MessageOp::FpMul => {
-                "one 1024-bit Montgomery product on the path in use (BMI2/ADX where the \
-                 processor has it)"
+                "one 1024-bit Montgomery product on the path in use (AVX-512 IFMA, else \
+                 BMI2/ADX, where the processor has it)"
             }
             MessageOp::EccsiSign => "ECCSI sign of an I_MESSAGE body (fixed-base table for G)",
             MessageOp::EccsiVerifyCold => "ECCSI verify with no state kept for the sender",
@@ -231,7 +238,8 @@ pub fn measure_all(
     let mut raw = Vec::with_capacity(MessageOp::ALL.len());
     for op in MessageOp::ALL {
         let (ops, seconds) = match op {
-            MessageOp::FpMulPortable => portable(|| fp_mul_chain(min_time))?,
+            MessageOp::FpMulPortable => with_paths(false, false, || fp_mul_chain(min_time))?,
+            MessageOp::FpMulAdx => with_paths(false, true, || fp_mul_chain(min_time))?,
             MessageOp::FpMul => fp_mul_chain(min_time)?,
             MessageOp::EccsiSign => {
                 let mut last = None;
@@ -288,13 +296,22 @@ pub fn measure_all(
         .collect())
 }
 
-/// Runs `f` with the BMI2/ADX product turned off (where it exists).
-fn portable<T>(f: impl FnOnce() -> T) -> T {
+/// Runs `f` with the IFMA and BMI2/ADX products turned on or off (where they exist),
+/// then both back on.
+fn with_paths<T>(ifma: bool, adx: bool, f: impl FnOnce() -> T) -> T {
     #[cfg(target_arch = "x86_64")]
-    pairing::adx::set_enabled(false);
+    {
+        pairing::ifma::set_enabled(ifma);
+        pairing::adx::set_enabled(adx);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (ifma, adx);
     let out = f();
     #[cfg(target_arch = "x86_64")]
-    pairing::adx::set_enabled(true);
+    {
+        pairing::ifma::set_enabled(true);
+        pairing::adx::set_enabled(true);
+    }
     out
 }
 
