@@ -82,6 +82,11 @@ enum Command {
         after_help = "Example:\n  sakke worker --nats nats://127.0.0.1:4222 --store DIR/keystore"
     )]
     Worker(commands::worker::WorkerArgs),
+
+    /// The workers connected to a NATS deployment: backend, users, free slots, jobs and
+    /// requests each has served (every worker answers a status survey).
+    #[command(after_help = "Example:\n  sakke workers --nats nats://127.0.0.1:4222")]
+    Workers(commands::workers::WorkersArgs),
 }
 
 /// Runs the `sakke` command line `args` (the first is the program name, as in
@@ -108,6 +113,7 @@ where
         Command::Serve(args) => commands::serve::run(args, cli.json),
         Command::Load(args) => commands::load::run(args, cli.json),
         Command::Worker(args) => commands::worker::run(args, cli.json),
+        Command::Workers(args) => commands::workers::run(args, cli.json),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

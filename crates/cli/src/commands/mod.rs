@@ -10,3 +10,4 @@ pub mod kms_3gpp;
 pub mod load;
 pub mod serve;
 pub mod worker;
+pub mod workers;

@@ -87,6 +87,7 @@ pub fn run(args: &WorkerArgs, json: bool) -> Result<()> {
         engine,
         keys: Arc::new(keys),
         nats,
+        backend: args.backend.clone(),
         slots,
         ack_wait: Duration::from_millis(args.ack_wait_ms),
         metrics_listen: args.metrics_listen,

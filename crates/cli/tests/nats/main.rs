@@ -1,6 +1,6 @@
 //! Scale-out on NATS JetStream, with a real nats-server on a loopback port: a gateway
 //! (`sakke serve --nats`) and `sakke worker` processes. Every request is answered once
-//! and right with three workers; one killed with SIGKILL mid-run loses nothing (its jobs
+//! and right with three workers, and `sakke workers` lists them with what each served; one killed with SIGKILL mid-run loses nothing (its jobs
 //! are redelivered after `ack_wait`) and a worker started mid-run takes a share; a
 //! deadline with no worker to meet it is a clear error; the gateway's bound answers
 //! busy; a node without the server's credentials (password or NKey) is refused; TLS
@@ -28,6 +28,20 @@ const IN_FLIGHT: usize = 64;
 /// What a worker stopped with SIGTERM says it answered.
 fn answered_by(stopped: Option<serde_json::Value>) -> u64 {
     stopped.expect("a last line")["answered"].as_u64().unwrap()
+}
+
+/// `sakke --json workers` against the server at `url`: its JSON answer.
+fn sakke_workers(url: &str) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sakke"))
+        .args(["--json", "workers", "--nats", url, "--wait-ms", "1500"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]
@@ -64,7 +78,27 @@ fn three_workers_answer_every_request_once_and_right() {
         .iter()
         .map(|m| metric(m, "sakke_worker_answered_total"))
         .collect();
+    // `sakke workers` lists the three, each with what it served.
+    let survey = sakke_workers(&nats.url());
+    assert_eq!(survey["unreadable"], 0, "{survey}");
+    let listed = survey["workers"].as_array().unwrap();
+    assert_eq!(listed.len(), 3, "{survey}");
+    let mut surveyed: Vec<u64> = listed
+        .iter()
+        .map(|w| {
+            assert_eq!(w["backend"], "cpu", "{w}");
+            assert!(
+                w["name"].as_str().unwrap().starts_with("sakke-worker-"),
+                "{w}"
+            );
+            w["answered"].as_u64().unwrap()
+        })
+        .collect();
     let answered: Vec<u64> = workers.iter_mut().map(|w| answered_by(w.stop())).collect();
+    let mut sorted = answered.clone();
+    sorted.sort_unstable();
+    surveyed.sort_unstable();
+    assert_eq!(surveyed, sorted);
     assert_eq!(
         answered.iter().sum::<u64>(),
         REQUESTS as u64,

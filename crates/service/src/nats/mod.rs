@@ -5,9 +5,11 @@
 //! A job a worker took but never acked (the worker died) is redelivered after the
 //! consumer's `ack_wait`; the same Encapsulated Data always gives the same SSV, and the
 //! gateway keeps the first answer for each request and drops the rest, so every request
-//! is answered once. Jobs carry no long-term secret (see [`wire`]).
+//! is answered once. Jobs carry no long-term secret (see [`wire`]). Workers also answer
+//! status surveys ([`status`]), which `sakke workers` sends.
 
 mod forward;
+pub mod status;
 pub mod wire;
 mod worker;
 
@@ -18,6 +20,7 @@ use async_nats::jetstream::{self, consumer, stream};
 use thiserror::Error;
 
 pub use forward::{Forwarder, RemoteTicket};
+pub use status::{survey, survey_once, Survey, WorkerStatus, STATUS_SUBJECT};
 pub use worker::{Worker, WorkerStats};
 
 /// The work-queue stream and the subject gateways publish decapsulations to.

@@ -2,7 +2,8 @@
 //! slots (capacity-aware, unlike a queue group that picks members at random), runs them
 //! on its own engine with its own key store, publishes the answers to the gateway's
 //! subject, and only then acks. A worker that dies before the ack has its jobs
-//! redelivered to another after `ack_wait`.
+//! redelivered to another after `ack_wait`. It also answers status surveys
+//! (`sakke workers`) with what it is and has done.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -19,8 +20,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tonic::{Code, Status};
 
+use super::status::{WorkerStatus, STATUS_SUBJECT};
 use super::wire::{self, AnswerItem, JobItem};
-use super::{connect, job_consumer, job_stream, NatsOptions};
+use super::{connect, job_consumer, job_stream, NatsError, NatsOptions};
 use crate::keyring::KeyRing;
 use crate::status::{from_engine, status, unknown_user};
 use crate::ServeError;
@@ -32,6 +34,8 @@ pub struct Worker {
     pub engine: Engine,
     pub keys: Arc<KeyRing>,
     pub nats: NatsOptions,
+    /// The backend's name, for status surveys.
+    pub backend: String,
     /// Requests held at most (fetched, queued or computing); at least
     /// [`wire::MAX_ITEMS`], and no more than the engine's `max_queue`.
     pub slots: usize,
@@ -71,6 +75,27 @@ impl Worker {
         let js = jetstream::new(client.clone());
         let consumer = job_consumer(&job_stream(&js).await?, self.ack_wait).await?;
         let permits = Arc::new(Semaphore::new(slots));
+        let about = About {
+            name: self.nats.name.clone(),
+            backend: self.backend.clone(),
+            users: self.keys.len(),
+            slots,
+            started: Instant::now(),
+        };
+        let surveys = client
+            .subscribe(STATUS_SUBJECT)
+            .await
+            .map_err(|e| NatsError::Subscribe {
+                subject: STATUS_SUBJECT.into(),
+                detail: e.to_string(),
+            })?;
+        let status_task = tokio::spawn(answer_surveys(
+            client.clone(),
+            surveys,
+            about,
+            Arc::clone(&stats),
+            Arc::clone(&permits),
+        ));
         let metrics = match self.metrics_listen {
             Some(addr) => {
                 let listener = tokio::net::TcpListener::bind(addr)
@@ -156,6 +181,7 @@ impl Worker {
             }
         }
         while tasks.join_next().await.is_some() {}
+        status_task.abort();
         if let Some((_, task)) = metrics {
             task.abort();
         }
@@ -187,6 +213,43 @@ impl Worker {
             };
             self.run(stop, stats, ready).await
         })
+    }
+}
+
+/// What a worker says of itself in a status survey, besides its counters.
+struct About {
+    name: String,
+    backend: String,
+    users: usize,
+    slots: usize,
+    started: Instant,
+}
+
+/// Answers each status survey with this worker's [`WorkerStatus`], until aborted.
+async fn answer_surveys(
+    client: async_nats::Client,
+    mut surveys: async_nats::Subscriber,
+    about: About,
+    stats: Arc<WorkerStats>,
+    permits: Arc<Semaphore>,
+) {
+    while let Some(survey) = surveys.next().await {
+        let Some(reply) = survey.reply else { continue };
+        let status = WorkerStatus {
+            name: about.name.clone(),
+            backend: about.backend.clone(),
+            users: about.users,
+            slots: about.slots,
+            free_slots: permits.available_permits(),
+            jobs: stats.jobs.load(Ordering::Relaxed),
+            answered: stats.answered.load(Ordering::Relaxed),
+            bad_jobs: stats.bad_jobs.load(Ordering::Relaxed),
+            uptime_s: about.started.elapsed().as_secs_f64(),
+        };
+        let payload = serde_json::to_vec(&status).expect("a plain struct serialises");
+        if let Err(e) = client.publish(reply, payload.into()).await {
+            eprintln!("sakke worker: answering a status survey: {e}");
+        }
     }
 }
 
