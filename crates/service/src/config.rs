@@ -22,6 +22,13 @@
 //! max_queue_delay_us = 5000
 //! max_queue = 8192
 //! offload_min_batch = 64
+//!
+//! [nats]                              # decapsulations to `sakke worker`s (DESIGN.md 5)
+//! url = "tls://nats.internal:4222"    # flag: --nats; absent = local backends only
+//! ca = "nats-ca.pem"                  # TLS required, the server's CA
+//! user = "gateway-1"                  # with password_file; or nkey_file instead
+//! password_file = "nats-password"     # first line: the password
+//! timeout_ms = 30000                  # deadline of a request that brings none
 //! ```
 
 use std::net::SocketAddr;
@@ -49,6 +56,38 @@ pub struct ServiceConfig {
     pub max_skew_seconds: u64,
     pub drain_grace_ms: u64,
     pub engine: EngineSettings,
+    pub nats: NatsSettings,
+}
+
+/// Where `sakke serve` forwards decapsulations, and as whom it logs in; each key is also
+/// a `--nats-...` flag. Paths name files, so that secrets stay out of this file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NatsSettings {
+    pub url: Option<String>,
+    pub user: Option<String>,
+    pub password_file: Option<PathBuf>,
+    pub nkey_file: Option<PathBuf>,
+    pub ca: Option<PathBuf>,
+    pub timeout_ms: Option<u64>,
+}
+
+impl NatsSettings {
+    /// The deadline given to a forwarded request that brings none.
+    pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+
+    /// Refuses combinations the login cannot use: a user without a password file (or
+    /// the reverse), or both a user and an NKey.
+    pub fn validate(&self) -> Result<(), String> {
+        match (&self.user, &self.password_file, &self.nkey_file) {
+            (Some(_), None, _) => Err("nats user needs a password_file".into()),
+            (None, Some(_), _) => Err("nats password_file needs a user".into()),
+            (Some(_), Some(_), Some(_)) => {
+                Err("nats: log in with user and password_file, or with nkey_file, not both".into())
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// The engine's batching settings, as [`EngineConfig`] names them.
@@ -80,6 +119,7 @@ impl Default for ServiceConfig {
             max_skew_seconds: 300,
             drain_grace_ms: 0,
             engine: EngineSettings::default(),
+            nats: NatsSettings::default(),
         }
     }
 }
@@ -158,5 +198,29 @@ mod tests {
         assert_eq!(config.engine.max_batch, 256);
         assert_eq!(config.backend, "cpu");
         assert!(ServiceConfig::parse("listen_addr = \"x\"").is_err());
+        assert_eq!(config.nats, NatsSettings::default());
+    }
+
+    #[test]
+    fn the_nats_section_parses_and_bad_logins_are_refused() {
+        let config = ServiceConfig::parse(
+            "[nats]\nurl = \"nats://127.0.0.1:4222\"\nnkey_file = \"k\"\ntimeout_ms = 5\n",
+        )
+        .unwrap();
+        assert_eq!(config.nats.url.as_deref(), Some("nats://127.0.0.1:4222"));
+        assert_eq!(config.nats.timeout_ms, Some(5));
+        assert_eq!(config.nats.validate(), Ok(()));
+        // A misspelt key is an error, not ignored.
+        assert!(ServiceConfig::parse("[nats]\nnats_url = \"x\"\n").is_err());
+        let login = |user: bool, password: bool, nkey: bool| NatsSettings {
+            user: user.then(|| "u".into()),
+            password_file: password.then(|| "p".into()),
+            nkey_file: nkey.then(|| "k".into()),
+            ..NatsSettings::default()
+        };
+        assert!(login(true, false, false).validate().is_err());
+        assert!(login(false, true, false).validate().is_err());
+        assert!(login(true, true, true).validate().is_err());
+        assert!(login(true, true, false).validate().is_ok());
     }
 }

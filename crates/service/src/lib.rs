@@ -32,7 +32,7 @@ pub mod proto {
 }
 
 pub use authz::{Authorisation, ClientIdentity, Grant};
-pub use config::ServiceConfig;
+pub use config::{NatsSettings, ServiceConfig};
 pub use keyring::{KeyRing, UserKeys};
 pub use server::{Gateway, RemoteSettings, ServeError, TlsPem};
 

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use engine::Engine;
-use service::{Authorisation, Gateway, RemoteSettings, ServiceConfig, TlsPem};
+use service::{Authorisation, Gateway, NatsSettings, RemoteSettings, ServiceConfig, TlsPem};
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -116,9 +116,9 @@ pub struct ServeArgs {
     #[command(flatten)]
     nats: Box<NatsArgs>,
 
-    /// With --nats, the deadline of a request that brings none, ms.
-    #[arg(long, value_name = "MS", default_value_t = 30_000)]
-    nats_timeout_ms: u64,
+    /// With --nats, the deadline of a request that brings none, ms [default: 30000].
+    #[arg(long, value_name = "MS")]
+    nats_timeout_ms: Option<u64>,
 }
 
 /// The config file's settings with the flags laid over them.
@@ -164,6 +164,10 @@ fn settings(args: &ServeArgs) -> Result<ServiceConfig> {
     set(&mut c.engine.max_queue_delay_us, &args.max_queue_delay_us);
     set(&mut c.engine.max_queue, &args.max_queue);
     set(&mut c.engine.offload_min_batch, &args.offload_min_batch);
+    c.nats = args.nats.over(&c.nats);
+    if args.nats_timeout_ms.is_some() {
+        c.nats.timeout_ms = args.nats_timeout_ms;
+    }
     Ok(c)
 }
 
@@ -216,13 +220,16 @@ pub fn run(args: &ServeArgs, json: bool) -> Result<()> {
     let engine = Engine::new(config.engine_config(), Arc::from(backend), accelerators)
         .context("engine settings")?;
     let users = keys.len();
-    let nats = args
+    let timeout_ms = config
         .nats
-        .options(&format!("sakke-serve-{}", std::process::id()))?
+        .timeout_ms
+        .unwrap_or(NatsSettings::DEFAULT_TIMEOUT_MS);
+    let nats = nats_args::options(&config.nats, &format!("sakke-serve-{}", std::process::id()))
+        .context("the NATS settings")?
         .map(|options| RemoteSettings {
             options,
             max_in_flight: config.engine.max_queue,
-            default_timeout: std::time::Duration::from_millis(args.nats_timeout_ms),
+            default_timeout: std::time::Duration::from_millis(timeout_ms),
         });
     let gateway = Gateway {
         engine,

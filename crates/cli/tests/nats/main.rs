@@ -3,7 +3,8 @@
 //! and right with three workers, and `sakke workers` lists them with what each served; one killed with SIGKILL mid-run loses nothing (its jobs
 //! are redelivered after `ack_wait`) and a worker started mid-run takes a share; a
 //! deadline with no worker to meet it is a clear error; the gateway's bound answers
-//! busy; a node without the server's credentials (password or NKey) is refused; TLS
+//! busy; a node without the server's credentials (password or NKey) is refused, and a
+//! gateway logs in with those from its config file; TLS
 //! to the server is checked against the given CA; a server restart mid-run gives right
 //! answers or clear errors.
 
@@ -283,7 +284,16 @@ fn a_worker_without_credentials_is_refused() {
         "--nats-password-file",
         right.as_str(),
     ];
-    let gateway = Gateway::start(&s.path("dev2"), &url, &creds);
+    // The gateway logs in with the same credentials from its config file's [nats]
+    // section (the URL still by flag: a flag and the file combine).
+    let config = s.path("serve.toml");
+    std::fs::write(
+        &config,
+        format!("[nats]\nuser = \"sakke\"\npassword_file = {right:?}\ntimeout_ms = 20000\n"),
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let gateway = Gateway::start(&s.path("dev2"), &url, &["--config", config.as_str()]);
     let mut w = worker(&url, &gateway.store(), &creds);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let messages = runtime.block_on(gateway.messages(1));
