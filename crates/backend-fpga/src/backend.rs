@@ -277,4 +277,8 @@ impl PairingBackend for FpgaBackend {
         self.lines.clear();
         self.card().table = None;
     }
+
+    fn device_cycles(&self) -> Option<u64> {
+        Some(self.card().device.run_cycles())
+    }
 }

@@ -49,6 +49,8 @@ pub struct RunReport {
 pub struct Device {
     inner: UniquePtr<bridge::Device>,
     config: Config,
+    /// Card cycles of every run so far, faulted ones included.
+    run_cycles: u64,
 }
 
 impl Device {
@@ -78,7 +80,11 @@ impl Device {
             return Err(FpgaError::WrongId(id));
         }
         let config = Config::from_register(inner.pin_mut().read_reg(regs::REG_CONFIG)?);
-        Ok(Device { inner, config })
+        Ok(Device {
+            inner,
+            config,
+            run_cycles: 0,
+        })
     }
 
     /// The core's build parameters.
@@ -179,6 +185,7 @@ impl Device {
         self.write_reg(regs::REG_DOORBELL, u32::from(entry))?;
         let status = self.inner.pin_mut().wait_idle(max_cycles)?;
         let cycles = self.cycles()?;
+        self.run_cycles += cycles;
         if status & regs::STATUS_TIMEOUT != 0 {
             self.soft_reset()?;
             return Err(FpgaError::Timeout { cycles });
@@ -199,6 +206,12 @@ impl Device {
             )));
         }
         Ok(RunReport { cycles })
+    }
+
+    /// Card cycles of all runs on this device so far (each run's counter, start to HALT
+    /// or fault): the device time of its work, whatever the host spent around it.
+    pub fn run_cycles(&self) -> u64 {
+        self.run_cycles
     }
 
     /// The cycle counter of the current or last run.

@@ -1,6 +1,7 @@
 //! `FpgaBackend` (`fpga-sim`) through the `PairingBackend` trait, against the CPU
 //! reference: products, plain and tabled pairings, scalar multiplication and TEST, g^k,
-//! tables, and a hang that fails one item and leaves the card working.
+//! tables, the card's cycle count, and a hang that fails one item and leaves the card
+//! working.
 
 mod common;
 
@@ -33,10 +34,24 @@ fn products_pairings_scalar_muls_and_g_to_the_k_equal_the_cpu() {
         .map(|i| Fp::from_u64(i * 1_000_003) - Fp::ONE)
         .collect();
     let c: Vec<Fp> = (1..6).map(|i| Fp::ZERO - Fp::from_u64(i)).collect();
+    assert_eq!(b.device_cycles(), Some(0), "a fresh card has run nothing");
     let got = b.modmul_batch(&a, &c).unwrap();
     for ((x, y), r) in a.iter().zip(&c).zip(&got) {
         assert_eq!(r.to_bytes(), (*x * *y).to_bytes());
     }
+    // The card's cycles for the batch, counted through the trait: the same again for
+    // other values (the program's schedule is fixed), and more for a longer batch.
+    let first = b.device_cycles().unwrap();
+    assert!(first > 0);
+    let other: Vec<Fp> = c.iter().map(|x| x.square()).collect();
+    b.modmul_batch(&other, &a).unwrap();
+    assert_eq!(b.device_cycles().unwrap(), 2 * first);
+    b.modmul_batch(
+        &[a.clone(), a.clone()].concat(),
+        &[c.clone(), c.clone()].concat(),
+    )
+    .unwrap();
+    assert!(b.device_cycles().unwrap() > 3 * first);
 
     let key = TableKey([7; 32]);
     let (rsk, r1, r2) = (multiple(5), multiple(3), multiple(9));

@@ -50,6 +50,7 @@ fn quick_bench_writes_checked_json_and_svg() {
     assert_eq!(report["schema"], "sakke-bench/1");
     assert_eq!(report["settings"]["sizes"], serde_json::json!([1, 16]));
     assert_eq!(report["settings"]["threads"], serde_json::json!([1]));
+    assert_eq!(report["settings"]["device_clock_mhz"], 250.0);
     assert!(report["machine"]["cores"].as_u64().unwrap() >= 1);
     assert!(report["machine"]["cpu_model"].is_string());
     assert!(report["build"]["git_revision"].is_string());
@@ -80,6 +81,8 @@ fn quick_bench_writes_checked_json_and_svg() {
             assert!(cell["us_per_op"].as_f64().unwrap() > 0.0, "{cell}");
             assert!(cell["ops"].as_u64().unwrap() >= size);
             assert_eq!(cell["retried"], 0, "{cell}");
+            // The CPU counts no device cycles; only a card does.
+            assert!(cell["device_cycles_per_op"].is_null(), "{cell}");
             let m = cell["m_per_op"].as_f64().expect("M per op");
             assert!(m > 0.0);
             if w.starts_with("decap") {

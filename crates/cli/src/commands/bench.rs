@@ -58,12 +58,24 @@ pub struct BenchArgs {
     #[arg(long, value_name = "DIR", default_value = "bench-results")]
     out_dir: PathBuf,
 
+    /// Clock at which a device's cycle counts (an FPGA core's) are projected to time,
+    /// MHz; the simulated core's host time says nothing about a card's.
+    #[arg(long, value_name = "MHZ", default_value_t = 250.0, value_parser = parse_mhz)]
+    device_clock_mhz: f64,
+
     /// A note kept in the results (repeatable), e.g. what else the machine was running.
     #[arg(long = "note", value_name = "TEXT")]
     notes: Vec<String>,
 }
 
 const MAX_SIZE: usize = 1 << 20;
+
+fn parse_mhz(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(mhz) if mhz.is_finite() && (1.0..=10_000.0).contains(&mhz) => Ok(mhz),
+        _ => Err(format!("{s:?}: a clock from 1 to 10000 MHz")),
+    }
+}
 
 fn parse_size(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
@@ -241,6 +253,10 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<()> {
                         backend_failures: m.backend_failures,
                         cpu_per_wall: m.cpu_per_wall,
                         host_cpu_us_per_op: m.host_cpu_us_per_op(),
+                        device_cycles_per_op: m.device_cycles_per_op(),
+                        device_us_per_op_projected: m
+                            .device_cycles_per_op()
+                            .map(|c| c / args.device_clock_mhz),
                     });
                     bar.inc(1);
                 }
@@ -270,6 +286,7 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<()> {
             threads,
             min_time_s: min_time,
             quick,
+            device_clock_mhz: args.device_clock_mhz,
             receivers: RECEIVERS,
             messages: fixture.message_count(),
         },

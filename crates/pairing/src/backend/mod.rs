@@ -155,4 +155,11 @@ pub trait PairingBackend: Send + Sync {
 
     /// Drops every table.
     fn clear_tables(&self);
+
+    /// Clock cycles the device has run this backend's work for in all, where it counts
+    /// them (an FPGA core's cycle counter): device time apart from the host's, which a
+    /// simulated device inflates. None where there is no such counter (CPU, GPU).
+    fn device_cycles(&self) -> Option<u64> {
+        None
+    }
 }

@@ -23,6 +23,8 @@ pub struct Measurement {
     /// CPU seconds this process used over the cell: for a device backend, the host's
     /// share of the work (encoding, table builds, final steps, checks).
     pub cpu_seconds: Option<f64>,
+    /// Device clock cycles over the cell, where the backend counts them (an FPGA card).
+    pub device_cycles: Option<u64>,
 }
 
 impl Measurement {
@@ -39,6 +41,13 @@ impl Measurement {
         self.cpu_seconds
             .filter(|_| self.ops > 0)
             .map(|cpu| cpu * 1e6 / self.ops as f64)
+    }
+
+    /// Device cycles per item, where the backend counts them.
+    pub fn device_cycles_per_op(&self) -> Option<f64> {
+        self.device_cycles
+            .filter(|_| self.ops > 0)
+            .map(|c| c as f64 / self.ops as f64)
     }
 
     pub fn seconds_per_op(&self) -> f64 {
@@ -60,6 +69,7 @@ pub fn measure(
     let mut m = Measurement::default();
     let mut timed = Duration::ZERO;
     let cpu_start = process_cpu_seconds();
+    let cycles_start = backend.device_cycles();
     let wall_start = Instant::now();
     loop {
         let run = batch.run(backend)?;
@@ -80,5 +90,9 @@ pub fn measure(
         _ => None,
     };
     m.cpu_per_wall = m.cpu_seconds.map(|cpu| cpu / wall);
+    m.device_cycles = match (cycles_start, backend.device_cycles()) {
+        (Some(start), Some(end)) => Some(end.saturating_sub(start)),
+        _ => None,
+    };
     Ok(m)
 }

@@ -31,6 +31,8 @@ pub struct Settings {
     /// Timed seconds each cell runs for at least (every cell runs at least one batch).
     pub min_time_s: f64,
     pub quick: bool,
+    /// The clock at which device cycles are projected to time.
+    pub device_clock_mhz: f64,
     /// Users of the one KMS whose keys every batch cycles through.
     pub receivers: usize,
     /// Pre-generated encapsulations every batch cycles through.
@@ -101,6 +103,11 @@ pub struct Cell {
     /// device backend, what the host spends on each item beside the device (on a
     /// software device such as lavapipe it includes the emulated device's own work).
     pub host_cpu_us_per_op: Option<f64>,
+    /// Device clock cycles per item, where the backend counts them (an FPGA core: on
+    /// `fpga-sim` the exact cycles a card would run, whatever the simulator's speed).
+    pub device_cycles_per_op: Option<f64>,
+    /// Those cycles at `settings.device_clock_mhz`: a projection, not a measurement.
+    pub device_us_per_op_projected: Option<f64>,
 }
 
 /// Fills in `m_per_op` of every cell from the fp-mul cells.
@@ -215,6 +222,29 @@ impl Report {
                 host
             ));
         }
+        let counted: Vec<&Cell> = self
+            .cells
+            .iter()
+            .filter(|c| c.device_cycles_per_op.is_some())
+            .collect();
+        if !counted.is_empty() {
+            out.push_str(&format!(
+                "device cycles (the card's own counter; us/op above is host time, a \
+                 simulator's included), projected at {} MHz:\n",
+                self.settings.device_clock_mhz
+            ));
+            for c in counted {
+                out.push_str(&format!(
+                    "{:<8} {:>3} {:<16} {:>6} {:>14.0} cycles/op {:>12.1} us/op projected\n",
+                    c.backend,
+                    c.threads,
+                    c.workload,
+                    c.size,
+                    c.device_cycles_per_op.unwrap_or_default(),
+                    c.device_us_per_op_projected.unwrap_or_default()
+                ));
+            }
+        }
         for t in &self.tables {
             out.push_str(&format!(
                 "tables {} {}t: {} RSK line tables, {:.0} KiB and {:.2} ms each; \
@@ -270,6 +300,8 @@ mod tests {
             backend_failures: 0,
             cpu_per_wall: None,
             host_cpu_us_per_op: None,
+            device_cycles_per_op: None,
+            device_us_per_op_projected: None,
         }
     }
 

@@ -70,4 +70,8 @@ impl PairingBackend for Untabled<'_> {
     fn clear_tables(&self) {
         self.0.clear_tables()
     }
+
+    fn device_cycles(&self) -> Option<u64> {
+        self.0.device_cycles()
+    }
 }
