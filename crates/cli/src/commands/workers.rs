@@ -21,7 +21,7 @@ pub struct WorkersArgs {
 }
 
 pub fn run(args: &WorkersArgs, json: bool) -> Result<()> {
-    let name = format!("sakke-workers-{}", std::process::id());
+    let name = format!("sakke-workers-survey-{}", std::process::id());
     let options = args
         .nats
         .options(&name)?

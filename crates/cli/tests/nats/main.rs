@@ -1,6 +1,7 @@
 //! Scale-out on NATS JetStream, with a real nats-server on a loopback port: a gateway
 //! (`sakke serve --nats`) and `sakke worker` processes. Every request is answered once
-//! and right with three workers, and `sakke workers` lists them with what each served; one killed with SIGKILL mid-run loses nothing (its jobs
+//! and right with three workers, and `sakke workers` lists them with what each served;
+//! a busy worker takes emergency jobs before older bulk ones; one killed with SIGKILL mid-run loses nothing (its jobs
 //! are redelivered after `ack_wait`) and a worker started mid-run takes a share; a
 //! deadline with no worker to meet it is a clear error; the gateway's bound answers
 //! busy; a node without the server's credentials (password or NKey) is refused, and a
@@ -446,4 +447,74 @@ fn an_nkey_logs_in_and_another_is_refused() {
     });
     assert_eq!(ssv, messages[0].0);
     assert_eq!(answered_by(w.stop()), 1);
+}
+
+#[test]
+fn a_busy_worker_takes_emergency_jobs_before_older_bulk_ones() {
+    const BULK: usize = 768;
+    const EMERGENCY: usize = 10;
+    let s = Scratch::new("nats-priority");
+    let Some(nats) = NatsServer::start(&s.path("nats"), "") else {
+        return;
+    };
+    let gateway = Arc::new(Gateway::start(&s.path("dev"), &nats.url(), &[]));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let messages = Arc::new(runtime.block_on(gateway.messages(MESSAGES)));
+    let client = runtime.block_on(gateway.client());
+    // Requests in flight before any worker exists: bulk ones first, then emergency ones.
+    let send = |count: usize, priority: i32| -> Vec<_> {
+        (0..count)
+            .map(|i| {
+                let mut client = client.clone();
+                let (ssv, ed) = messages[i % MESSAGES].clone();
+                let mut req = gateway.decapsulate(&ed, Some(60_000));
+                req.scheduling.as_mut().unwrap().priority = priority;
+                runtime.spawn(async move {
+                    let answer = client.decapsulate(req).await.unwrap().into_inner();
+                    assert_eq!(answer.ssv, ssv);
+                    (priority, Instant::now())
+                })
+            })
+            .collect()
+    };
+    let published = |n: u64| {
+        let start = Instant::now();
+        while gateway.metric("sakke_nats_forwarded_total") < n {
+            assert!(start.elapsed() < Duration::from_secs(30), "not forwarded");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // The stream's acks follow the publishes within a round trip.
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    let bulk_priority = service::proto::Priority::Bulk as i32;
+    let emergency_priority = service::proto::Priority::Emergency as i32;
+    let mut tasks = send(BULK, bulk_priority);
+    published(BULK as u64);
+    tasks.extend(send(EMERGENCY, emergency_priority));
+    published((BULK + EMERGENCY) as u64);
+
+    // One worker with room for one job of 256 at a time: it fetches the emergency
+    // subject first, so the emergency answers do not wait behind the bulk backlog.
+    let mut w = worker(&nats.url(), &gateway.store(), &["--slots", "256"]);
+    let mut done: Vec<(i32, Instant)> = runtime.block_on(async {
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.unwrap());
+        }
+        out
+    });
+    done.sort_by_key(|(_, at)| *at);
+    let last_emergency = done
+        .iter()
+        .rposition(|(p, _)| *p == emergency_priority)
+        .unwrap();
+    let bulk_before = done[..last_emergency]
+        .iter()
+        .filter(|(p, _)| *p == bulk_priority)
+        .count();
+    assert!(
+        bulk_before < 256,
+        "{bulk_before} bulk answers came before the last emergency one"
+    );
+    assert_eq!(answered_by(w.stop()), (BULK + EMERGENCY) as u64);
 }

@@ -17,7 +17,9 @@ use tokio::sync::{mpsc, oneshot};
 use tonic::{Code, Status};
 
 use super::wire::{self, JobItem, JobWriter};
-use super::{connect, job_stream, NatsError, NatsOptions, ANSWERS_PREFIX, DECAPSULATE_SUBJECT};
+use super::{
+    connect, job_stream, job_subject, NatsError, NatsOptions, ANSWERS_PREFIX, DOORBELL_SUBJECT,
+};
 use crate::status::status;
 
 /// An SSV, or why there is none.
@@ -138,6 +140,7 @@ impl Forwarder {
         let (submit, queued) = mpsc::channel(max_in_flight.max(1));
         let limit = client.server_info().max_payload;
         tokio::spawn(publish(
+            client.clone(),
             js,
             queued,
             reply,
@@ -229,9 +232,11 @@ fn busy(max: usize) -> Status {
     )
 }
 
-/// Publishes what is queued as jobs, as many items to a job as fit; a job the stream
-/// refuses answers its items at once (busy when the stream is full).
+/// Publishes what is queued as jobs, as many items of one priority to a job as fit, each
+/// on its priority's subject; a job the stream refuses answers its items at once (busy
+/// when the stream is full). Once a job is stored, the doorbell rings for idle workers.
 async fn publish(
+    client: async_nats::Client,
     js: jetstream::Context,
     mut queued: mpsc::Receiver<JobItem>,
     reply: String,
@@ -239,48 +244,75 @@ async fn publish(
     waiting: Arc<Waiting>,
     counts: Arc<Counts>,
 ) {
-    let mut carry: Option<JobItem> = None;
-    loop {
-        let first = match carry.take() {
-            Some(item) => item,
-            None => match queued.recv().await {
-                Some(item) => item,
-                None => return,
-            },
-        };
-        let mut writer = JobWriter::new(&reply, limit);
-        let mut ids = vec![first.id];
-        writer.push(&first);
-        while let Ok(item) = queued.try_recv() {
-            if !writer.fits(&item) {
-                carry = Some(item);
-                break;
+    let sender = Sender {
+        client,
+        js,
+        waiting,
+        counts,
+    };
+    while let Some(first) = queued.recv().await {
+        // One job in the making per priority; a full one goes out at once, the rest when
+        // the queue is empty, emergency first.
+        let mut jobs: [Option<(JobWriter, Vec<u64>)>; 3] = [None, None, None];
+        let mut next = Some(first);
+        while let Some(item) = next.take().or_else(|| queued.try_recv().ok()) {
+            let slot = &mut jobs[item.priority.index()];
+            if slot.as_ref().is_some_and(|(w, _)| !w.fits(&item)) {
+                let (writer, ids) = slot.take().expect("checked above");
+                sender.send(item.priority, writer, ids).await;
             }
+            let (writer, ids) =
+                slot.get_or_insert_with(|| (JobWriter::new(&reply, limit), Vec::new()));
             writer.push(&item);
             ids.push(item.id);
         }
-        let bytes = writer.finish();
+        for priority in Priority::ALL {
+            if let Some((writer, ids)) = jobs[priority.index()].take() {
+                sender.send(priority, writer, ids).await;
+            }
+        }
+    }
+}
+
+/// What publishing a job needs.
+struct Sender {
+    client: async_nats::Client,
+    js: jetstream::Context,
+    waiting: Arc<Waiting>,
+    counts: Arc<Counts>,
+}
+
+impl Sender {
+    async fn send(&self, priority: Priority, writer: JobWriter, ids: Vec<u64>) {
         let fail = |waiting: &Waiting, ids: &[u64], s: Status| {
             for id in ids {
                 waiting.answer(*id, Err(s.clone()));
             }
         };
-        counts.jobs.fetch_add(1, Ordering::Relaxed);
-        match js.publish(DECAPSULATE_SUBJECT, bytes.into()).await {
+        self.counts.jobs.fetch_add(1, Ordering::Relaxed);
+        let bytes = writer.finish();
+        match self.js.publish(job_subject(priority), bytes.into()).await {
             Ok(ack) => {
-                let waiting = Arc::clone(&waiting);
+                let waiting = Arc::clone(&self.waiting);
+                let client = self.client.clone();
                 tokio::spawn(async move {
-                    if let Err(e) = ack.await {
-                        let s = if e.to_string().contains("maximum messages") {
-                            busy(super::STREAM_MAX_JOBS as usize)
-                        } else {
-                            unavailable(format!("the job was not stored: {e}"))
-                        };
-                        fail(&waiting, &ids, s);
+                    match ack.await {
+                        Ok(_) => {
+                            // Best effort: a worker that misses it looks after IDLE_POLL.
+                            let _ = client.publish(DOORBELL_SUBJECT, "".into()).await;
+                        }
+                        Err(e) => {
+                            let s = if e.to_string().contains("maximum messages") {
+                                busy(super::STREAM_MAX_JOBS as usize)
+                            } else {
+                                unavailable(format!("the job was not stored: {e}"))
+                            };
+                            fail(&waiting, &ids, s);
+                        }
                     }
                 });
             }
-            Err(e) => fail(&waiting, &ids, unavailable(format!("publishing: {e}"))),
+            Err(e) => fail(&self.waiting, &ids, unavailable(format!("publishing: {e}"))),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Scale-out on NATS JetStream (DESIGN.md 5): gateways (`sakke serve --nats`) publish
-//! decapsulation jobs to a work-queue stream; workers (`sakke worker --nats`) pull as
-//! many as they have free batch slots, answer on the gateway's own subject, then ack.
+//! decapsulation jobs to a work-queue stream, one subject per priority; workers (`sakke
+//! worker --nats`) pull as many as they have free batch slots, emergency jobs first,
+//! answer on the gateway's own subject, then ack.
 //!
 //! A job a worker took but never acked (the worker died) is redelivered after the
 //! consumer's `ack_wait`; the same Encapsulated Data always gives the same SSV, and the
@@ -17,17 +18,26 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use async_nats::jetstream::{self, consumer, stream};
+use engine::Priority;
 use thiserror::Error;
 
 pub use forward::{Forwarder, RemoteTicket};
 pub use status::{survey, survey_once, Survey, WorkerStatus, STATUS_SUBJECT};
 pub use worker::{Worker, WorkerStats};
 
-/// The work-queue stream and the subject gateways publish decapsulations to.
-pub const STREAM: &str = "SAKKE_JOBS";
+/// The work-queue stream, and the prefix of the subjects gateways publish
+/// decapsulations to: one subject per priority (`sakke.jobs.decapsulate.emergency`,
+/// `.normal`, `.bulk`), so that a worker can take emergency jobs before older bulk ones.
+pub const STREAM: &str = "SAKKE_DECAPSULATIONS";
 pub const DECAPSULATE_SUBJECT: &str = "sakke.jobs.decapsulate";
-/// The durable pull consumer every worker shares.
+/// The prefix of the durable pull consumers every worker shares, one per priority
+/// (`sakke-workers-emergency`, ...).
 pub const CONSUMER: &str = "sakke-workers";
+/// Gateways ring this (core NATS, no payload) once a job is stored, so that idle
+/// workers fetch at once instead of polling; a lost ring costs at most [`IDLE_POLL`].
+pub const DOORBELL_SUBJECT: &str = "sakke.jobs.doorbell";
+/// How long an idle worker waits for a doorbell before it looks anyway.
+pub const IDLE_POLL: Duration = Duration::from_millis(250);
 /// Prefix of each gateway's answer subject (`sakke.answers.<gateway id>`).
 pub const ANSWERS_PREFIX: &str = "sakke.answers";
 /// Jobs the stream holds at most; past it a publish fails and the gateway answers busy.
@@ -90,12 +100,26 @@ pub async fn connect(options: &NatsOptions) -> Result<async_nats::Client, NatsEr
         })
 }
 
+/// The name of a priority in subjects and consumer names.
+pub fn priority_name(priority: Priority) -> &'static str {
+    match priority {
+        Priority::Emergency => "emergency",
+        Priority::Normal => "normal",
+        Priority::Bulk => "bulk",
+    }
+}
+
+/// The subject decapsulation jobs of one priority are published to.
+pub fn job_subject(priority: Priority) -> String {
+    format!("{DECAPSULATE_SUBJECT}.{}", priority_name(priority))
+}
+
 /// The work-queue stream, created if missing: file storage, bounded in count and age,
 /// refusing new jobs when full (so that overload is answered busy, not lost).
 pub async fn job_stream(js: &jetstream::Context) -> Result<stream::Stream, NatsError> {
     js.get_or_create_stream(stream::Config {
         name: STREAM.into(),
-        subjects: vec![DECAPSULATE_SUBJECT.into()],
+        subjects: vec![format!("{DECAPSULATE_SUBJECT}.*")],
         retention: stream::RetentionPolicy::WorkQueue,
         discard: stream::DiscardPolicy::New,
         max_messages: STREAM_MAX_JOBS,
@@ -107,17 +131,21 @@ pub async fn job_stream(js: &jetstream::Context) -> Result<stream::Stream, NatsE
     .map_err(|e| js_error("stream")(e.to_string()))
 }
 
-/// The workers' shared durable pull consumer, created if missing with `ack_wait` (the
-/// first to create it sets it: later workers use the consumer as it is).
+/// The workers' shared durable pull consumer for one priority's subject, created if
+/// missing with `ack_wait` (the first to create it sets it: later workers use the
+/// consumer as it is).
 pub async fn job_consumer(
     stream: &stream::Stream,
+    priority: Priority,
     ack_wait: Duration,
 ) -> Result<consumer::PullConsumer, NatsError> {
+    let name = format!("{CONSUMER}-{}", priority_name(priority));
     stream
         .get_or_create_consumer(
-            CONSUMER,
+            &name,
             consumer::pull::Config {
-                durable_name: Some(CONSUMER.into()),
+                durable_name: Some(name.clone()),
+                filter_subject: job_subject(priority),
                 ack_policy: consumer::AckPolicy::Explicit,
                 ack_wait,
                 max_ack_pending: 20_000,

@@ -1,5 +1,7 @@
 //! `sakke worker`: pulls decapsulation jobs from the work queue, as many as it has free
-//! slots (capacity-aware, unlike a queue group that picks members at random), runs them
+//! slots (capacity-aware, unlike a queue group that picks members at random), from the
+//! emergency subject first, then normal, then bulk; idle, it waits for a gateway's
+//! doorbell; runs them
 //! on its own engine with its own key store, publishes the answers to the gateway's
 //! subject, and only then acks. A worker that dies before the ack has its jobs
 //! redelivered to another after `ack_wait`. It also answers status surveys
@@ -13,8 +15,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use async_nats::jetstream::{self, AckKind};
 use engine::scheduler::Answer;
-use engine::{Engine, Job, SubmitOptions, Ticket};
-use futures_util::StreamExt;
+use engine::{Engine, Job, Priority, SubmitOptions, Ticket};
+use futures_util::{FutureExt, StreamExt};
 use sakke::EncapsulatedData;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
@@ -22,13 +24,12 @@ use tonic::{Code, Status};
 
 use super::status::{WorkerStatus, STATUS_SUBJECT};
 use super::wire::{self, AnswerItem, JobItem};
-use super::{connect, job_consumer, job_stream, NatsError, NatsOptions};
+use super::{
+    connect, job_consumer, job_stream, NatsError, NatsOptions, DOORBELL_SUBJECT, IDLE_POLL,
+};
 use crate::keyring::KeyRing;
 use crate::status::{from_engine, status, unknown_user};
 use crate::ServeError;
-
-/// How long one pull waits for jobs before asking again.
-const PULL_EXPIRES: Duration = Duration::from_millis(500);
 
 pub struct Worker {
     pub engine: Engine,
@@ -73,7 +74,19 @@ impl Worker {
         let slots = self.slots.max(wire::MAX_ITEMS);
         let client = connect(&self.nats).await?;
         let js = jetstream::new(client.clone());
-        let consumer = job_consumer(&job_stream(&js).await?, self.ack_wait).await?;
+        let stream = job_stream(&js).await?;
+        let mut consumers = Vec::new();
+        for priority in Priority::ALL {
+            consumers.push(job_consumer(&stream, priority, self.ack_wait).await?);
+        }
+        let subscribe = |subject: &str, e: async_nats::SubscribeError| NatsError::Subscribe {
+            subject: subject.into(),
+            detail: e.to_string(),
+        };
+        let mut doorbell = client
+            .subscribe(DOORBELL_SUBJECT)
+            .await
+            .map_err(|e| subscribe(DOORBELL_SUBJECT, e))?;
         let permits = Arc::new(Semaphore::new(slots));
         let about = About {
             name: self.nats.name.clone(),
@@ -85,10 +98,7 @@ impl Worker {
         let surveys = client
             .subscribe(STATUS_SUBJECT)
             .await
-            .map_err(|e| NatsError::Subscribe {
-                subject: STATUS_SUBJECT.into(),
-                detail: e.to_string(),
-            })?;
+            .map_err(|e| subscribe(STATUS_SUBJECT, e))?;
         let status_task = tokio::spawn(answer_surveys(
             client.clone(),
             surveys,
@@ -131,53 +141,65 @@ impl Worker {
             };
             let free = permits.available_permits() + 1;
             drop(probe);
-            let want = ((free as f64 / per_job) as usize).max(1);
-            let mut batch = match consumer
-                .batch()
-                .max_messages(want)
-                .expires(PULL_EXPIRES)
-                .messages()
-                .await
-            {
-                Ok(batch) => batch,
-                Err(e) => {
-                    eprintln!("sakke worker: pulling jobs: {e}");
-                    tokio::select! {
-                        _ = tokio::time::sleep(Duration::from_millis(200)) => continue,
-                        _ = &mut stop => break,
-                    }
+            let mut want = ((free as f64 / per_job) as usize).max(1);
+            // Rings heard so far are answered by the round that follows.
+            while doorbell.next().now_or_never().flatten().is_some() {}
+            let mut took = 0usize;
+            // Emergency jobs first, then normal, then bulk: what is waiting now, up to
+            // what the slots hold.
+            for consumer in &consumers {
+                if want == 0 {
+                    break;
                 }
-            };
-            loop {
-                let next = tokio::select! {
-                    next = batch.next() => next,
-                    _ = &mut stop => break 'pull,
-                };
-                let message = match next {
-                    Some(Ok(message)) => message,
-                    Some(Err(e)) => {
-                        eprintln!("sakke worker: pulling jobs: {e}");
-                        break;
-                    }
-                    None => break,
-                };
-                let job = match wire::decode_job(&message.payload) {
-                    Ok(job) => job,
+                let mut batch = match consumer.fetch().max_messages(want).messages().await {
+                    Ok(batch) => batch,
                     Err(e) => {
-                        // Not ours to answer (no reply subject we can trust): never again.
-                        eprintln!("sakke worker: dropping a bad job: {e}");
-                        stats.bad_jobs.fetch_add(1, Ordering::Relaxed);
-                        let _ = message.ack_with(AckKind::Term).await;
+                        eprintln!("sakke worker: pulling jobs: {e}");
                         continue;
                     }
                 };
-                let n = job.items.len() as u32;
-                per_job = 0.9 * per_job + 0.1 * f64::from(n);
-                let held = Arc::clone(&permits)
-                    .acquire_many_owned(n)
-                    .await
-                    .expect("never closed");
-                tasks.spawn(handle(Arc::clone(&shared), message, job, held));
+                loop {
+                    let next = tokio::select! {
+                        next = batch.next() => next,
+                        _ = &mut stop => break 'pull,
+                    };
+                    let message = match next {
+                        Some(Ok(message)) => message,
+                        Some(Err(e)) => {
+                            eprintln!("sakke worker: pulling jobs: {e}");
+                            break;
+                        }
+                        None => break,
+                    };
+                    took += 1;
+                    want = want.saturating_sub(1);
+                    let job = match wire::decode_job(&message.payload) {
+                        Ok(job) => job,
+                        Err(e) => {
+                            // Not ours to answer (no reply subject we can trust): never again.
+                            eprintln!("sakke worker: dropping a bad job: {e}");
+                            stats.bad_jobs.fetch_add(1, Ordering::Relaxed);
+                            let _ = message.ack_with(AckKind::Term).await;
+                            continue;
+                        }
+                    };
+                    let n = job.items.len() as u32;
+                    per_job = 0.9 * per_job + 0.1 * f64::from(n);
+                    let held = Arc::clone(&permits)
+                        .acquire_many_owned(n)
+                        .await
+                        .expect("never closed");
+                    tasks.spawn(handle(Arc::clone(&shared), message, job, held));
+                }
+            }
+            if took == 0 {
+                // Nothing waiting: sleep until a gateway rings (or IDLE_POLL, should the
+                // ring be lost or the server be away).
+                tokio::select! {
+                    Some(_) = doorbell.next() => {}
+                    _ = tokio::time::sleep(IDLE_POLL) => {}
+                    _ = &mut stop => break,
+                }
             }
         }
         while tasks.join_next().await.is_some() {}
