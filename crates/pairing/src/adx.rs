@@ -172,7 +172,7 @@ pub(crate) unsafe fn mont_mul(a: &Limbs, b: &Limbs, m: &Limbs, inv: u64) -> (Lim
     (out, t[N])
 }
 
-static SWITCH: Switch = Switch::new();
+static SWITCH: Switch = Switch::new(detect);
 
 fn detect() -> bool {
     std::arch::is_x86_feature_detected!("bmi2") && std::arch::is_x86_feature_detected!("adx")
@@ -182,12 +182,12 @@ fn detect() -> bool {
 /// [`set_enabled`] has not turned the path off.
 #[inline]
 pub fn available() -> bool {
-    SWITCH.available(detect)
+    SWITCH.available()
 }
 
 /// Whether the processor has the extensions, whatever [`set_enabled`] said.
 pub fn supported() -> bool {
-    detect()
+    SWITCH.supported()
 }
 
 /// Turns the ADX path off (`false`) or back on for the whole process: for comparing the
@@ -202,25 +202,10 @@ mod tests {
     use rand::{rngs::StdRng, Rng, SeedableRng};
 
     use super::*;
+    use crate::arith::oracle::{big, limbs};
     use crate::arith::{mont_mul_portable, Modulus};
     use crate::fp::PMod;
     use crate::scalar::QMod;
-
-    fn big(a: &Limbs) -> BigUint {
-        BigUint::from_slice(
-            &a.iter()
-                .flat_map(|w| [*w as u32, (w >> 32) as u32])
-                .collect::<Vec<_>>(),
-        )
-    }
-
-    fn limbs(v: &BigUint) -> Limbs {
-        let mut out = [0u64; N];
-        for (o, d) in out.iter_mut().zip(v.to_u64_digits()) {
-            *o = d;
-        }
-        out
-    }
 
     /// Values below m that stress the carry chains: the ends of the range, long runs of
     /// ones and zeros, single bits.

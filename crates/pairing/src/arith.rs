@@ -376,3 +376,28 @@ pub(crate) fn limbs_from_be_bytes(bytes: &[u8; 8 * N]) -> Limbs {
 pub(crate) fn lt(a: &Limbs, b: &Limbs) -> u64 {
     sub_limbs(a, b).1
 }
+
+/// Conversions to and from num-bigint, the oracle the product paths are tested against.
+#[cfg(test)]
+pub(crate) mod oracle {
+    use num_bigint::BigUint;
+
+    use super::{Limbs, N};
+
+    pub(crate) fn big(a: &Limbs) -> BigUint {
+        BigUint::from_slice(
+            &a.iter()
+                .flat_map(|w| [*w as u32, (*w >> 32) as u32])
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// A value below 2^1024 as limbs.
+    pub(crate) fn limbs(v: &BigUint) -> Limbs {
+        let mut out = [0u64; N];
+        for (o, d) in out.iter_mut().zip(v.to_u64_digits()) {
+            *o = d;
+        }
+        out
+    }
+}

@@ -10,13 +10,16 @@ const NO: u8 = 2;
 
 /// The detected answer (or unknown), and whether a caller turned the path off.
 pub(crate) struct Switch {
+    detect: fn() -> bool,
     detected: AtomicU8,
     disabled: AtomicU8,
 }
 
 impl Switch {
-    pub(crate) const fn new() -> Switch {
+    /// `detect` asks the processor (once, on first use).
+    pub(crate) const fn new(detect: fn() -> bool) -> Switch {
         Switch {
+            detect,
             detected: AtomicU8::new(UNKNOWN),
             disabled: AtomicU8::new(0),
         }
@@ -25,7 +28,7 @@ impl Switch {
     /// Whether the path runs: `detect` said yes (asked once) and nobody turned it off.
     /// One or two relaxed loads after the first call.
     #[inline]
-    pub(crate) fn available(&self, detect: fn() -> bool) -> bool {
+    pub(crate) fn available(&self) -> bool {
         if self.disabled.load(Ordering::Relaxed) != 0 {
             return false;
         }
@@ -33,12 +36,17 @@ impl Switch {
             YES => true,
             NO => false,
             _ => {
-                let yes = detect();
+                let yes = (self.detect)();
                 self.detected
                     .store(if yes { YES } else { NO }, Ordering::Relaxed);
                 yes
             }
         }
+    }
+
+    /// Whether the processor has the path, whatever [`Switch::set_enabled`] said.
+    pub(crate) fn supported(&self) -> bool {
+        (self.detect)()
     }
 
     pub(crate) fn set_enabled(&self, enabled: bool) {

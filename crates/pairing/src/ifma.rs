@@ -397,7 +397,7 @@ fn pack(lanes: &[u64; LANES]) -> (Limbs, u64) {
     (out, acc as u64)
 }
 
-static SWITCH: Switch = Switch::new();
+static SWITCH: Switch = Switch::new(detect);
 
 fn detect() -> bool {
     std::arch::is_x86_feature_detected!("avx512f")
@@ -406,17 +406,16 @@ fn detect() -> bool {
         && std::arch::is_x86_feature_detected!("avx512vl")
 }
 
-/// Whether single products run on [`mont_mul_reduced`]: the processor has AVX-512 IFMA
-/// and VBMI,
-/// and [`set_enabled`] has not turned the path off.
+/// Whether single products run on [`mont_mul_reduced`]: the processor has AVX-512 IFMA,
+/// VL and VBMI, and [`set_enabled`] has not turned the path off.
 #[inline]
 pub fn available() -> bool {
-    SWITCH.available(detect)
+    SWITCH.available()
 }
 
 /// Whether the processor has AVX-512 IFMA and VBMI, whatever [`set_enabled`] said.
 pub fn supported() -> bool {
-    detect()
+    SWITCH.supported()
 }
 
 /// Turns the IFMA single product off (`false`) or back on for the whole process: for
@@ -432,24 +431,9 @@ mod tests {
 
     use super::*;
     use crate::arith::mont_mul_portable;
+    use crate::arith::oracle::{big, limbs};
     use crate::fp::PMod;
     use crate::scalar::QMod;
-
-    fn big(a: &Limbs) -> BigUint {
-        BigUint::from_slice(
-            &a.iter()
-                .flat_map(|w| [*w as u32, (*w >> 32) as u32])
-                .collect::<Vec<_>>(),
-        )
-    }
-
-    fn limbs(x: &BigUint) -> Limbs {
-        let mut out = [0u64; N];
-        for (i, d) in x.to_u64_digits().iter().enumerate() {
-            out[i] = *d;
-        }
-        out
-    }
 
     /// Values at the edges: 0, 1, 2, m-1, m-2, digit and word boundaries, all ones below m.
     fn edges(m: &BigUint) -> Vec<Limbs> {
