@@ -29,6 +29,8 @@
 //! user = "gateway-1"                  # with password_file; or nkey_file instead
 //! password_file = "nats-password"     # first line: the password
 //! timeout_ms = 30000                  # deadline of a request that brings none
+//! stream_max_jobs = 100000            # jobs stored at most; past it: busy
+//! stream_max_age_s = 600              # jobs nobody took in this long are dropped
 //! ```
 
 use std::net::SocketAddr;
@@ -70,6 +72,9 @@ pub struct NatsSettings {
     pub nkey_file: Option<PathBuf>,
     pub ca: Option<PathBuf>,
     pub timeout_ms: Option<u64>,
+    /// The job stream's bounds (the gateway brings an existing stream to them).
+    pub stream_max_jobs: Option<i64>,
+    pub stream_max_age_s: Option<u64>,
 }
 
 impl NatsSettings {
@@ -79,6 +84,12 @@ impl NatsSettings {
     /// Refuses combinations the login cannot use: a user without a password file (or
     /// the reverse), or both a user and an NKey.
     pub fn validate(&self) -> Result<(), String> {
+        if self.stream_max_jobs.is_some_and(|n| n < 1) {
+            return Err("nats stream_max_jobs must be at least 1".into());
+        }
+        if self.stream_max_age_s == Some(0) {
+            return Err("nats stream_max_age_s must be at least 1".into());
+        }
         match (&self.user, &self.password_file, &self.nkey_file) {
             (Some(_), None, _) => Err("nats user needs a password_file".into()),
             (None, Some(_), _) => Err("nats password_file needs a user".into()),
@@ -222,5 +233,13 @@ mod tests {
         assert!(login(false, true, false).validate().is_err());
         assert!(login(true, true, true).validate().is_err());
         assert!(login(true, true, false).validate().is_ok());
+        let bounds = |jobs: i64, age: u64| NatsSettings {
+            stream_max_jobs: Some(jobs),
+            stream_max_age_s: Some(age),
+            ..NatsSettings::default()
+        };
+        assert!(bounds(0, 600).validate().is_err());
+        assert!(bounds(10, 0).validate().is_err());
+        assert!(bounds(10, 1).validate().is_ok());
     }
 }

@@ -20,7 +20,7 @@ use crate::counters::Counters;
 use crate::grpc::SakkeService;
 use crate::keyring::KeyRing;
 use crate::metrics_http;
-use crate::nats::{Forwarder, NatsError, NatsOptions};
+use crate::nats::{Forwarder, NatsError, NatsOptions, StreamLimits};
 use crate::proto::sakke_server::SakkeServer;
 use crate::requests::Context;
 
@@ -86,6 +86,8 @@ pub struct RemoteSettings {
     pub max_in_flight: usize,
     /// The deadline of a request that brings none.
     pub default_timeout: Duration,
+    /// The job stream's bounds.
+    pub stream: StreamLimits,
 }
 
 impl Gateway {
@@ -105,9 +107,9 @@ impl Gateway {
     /// Connects to NATS if `nats` is set, so that a refused login fails the start.
     async fn start_remote(&self) -> Result<Option<Arc<Forwarder>>, ServeError> {
         Ok(match &self.nats {
-            Some(r) => {
-                Some(Forwarder::start(&r.options, r.max_in_flight, r.default_timeout).await?)
-            }
+            Some(r) => Some(
+                Forwarder::start(&r.options, r.max_in_flight, r.default_timeout, r.stream).await?,
+            ),
             None => None,
         })
     }

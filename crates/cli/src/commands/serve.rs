@@ -16,6 +16,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use engine::Engine;
+use service::nats::StreamLimits;
 use service::{Authorisation, Gateway, NatsSettings, RemoteSettings, ServiceConfig, TlsPem};
 
 #[derive(Args)]
@@ -119,6 +120,15 @@ pub struct ServeArgs {
     /// With --nats, the deadline of a request that brings none, ms [default: 30000].
     #[arg(long, value_name = "MS")]
     nats_timeout_ms: Option<u64>,
+
+    /// With --nats, jobs the stream stores at most; past it requests are answered busy
+    /// [default: 100000]. The gateway brings an existing stream to this bound.
+    #[arg(long, value_name = "N")]
+    nats_stream_max_jobs: Option<i64>,
+
+    /// With --nats, seconds after which a job nobody took is dropped [default: 600].
+    #[arg(long, value_name = "S")]
+    nats_stream_max_age_s: Option<u64>,
 }
 
 /// The config file's settings with the flags laid over them.
@@ -137,6 +147,9 @@ fn settings(args: &ServeArgs) -> Result<ServiceConfig> {
         }
     }
     fn set_path(slot: &mut Option<PathBuf>, flag: &Option<PathBuf>) {
+        set_option(slot, flag);
+    }
+    fn set_option<T: Clone>(slot: &mut Option<T>, flag: &Option<T>) {
         if flag.is_some() {
             slot.clone_from(flag);
         }
@@ -165,10 +178,21 @@ fn settings(args: &ServeArgs) -> Result<ServiceConfig> {
     set(&mut c.engine.max_queue, &args.max_queue);
     set(&mut c.engine.offload_min_batch, &args.offload_min_batch);
     c.nats = args.nats.over(&c.nats);
-    if args.nats_timeout_ms.is_some() {
-        c.nats.timeout_ms = args.nats_timeout_ms;
-    }
+    set_option(&mut c.nats.timeout_ms, &args.nats_timeout_ms);
+    set_option(&mut c.nats.stream_max_jobs, &args.nats_stream_max_jobs);
+    set_option(&mut c.nats.stream_max_age_s, &args.nats_stream_max_age_s);
     Ok(c)
+}
+
+/// The job stream's bounds: the settings' where given, the defaults elsewhere.
+fn stream_limits(nats: &NatsSettings) -> StreamLimits {
+    let default = StreamLimits::default();
+    StreamLimits {
+        max_jobs: nats.stream_max_jobs.unwrap_or(default.max_jobs),
+        max_age: nats
+            .stream_max_age_s
+            .map_or(default.max_age, std::time::Duration::from_secs),
+    }
 }
 
 /// A path setting that has no default: named as both its flag and its config key.
@@ -230,6 +254,7 @@ pub fn run(args: &ServeArgs, json: bool) -> Result<()> {
             options,
             max_in_flight: config.engine.max_queue,
             default_timeout: std::time::Duration::from_millis(timeout_ms),
+            stream: stream_limits(&config.nats),
         });
     let gateway = Gateway {
         engine,

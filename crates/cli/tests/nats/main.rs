@@ -1,7 +1,8 @@
 //! Scale-out on NATS JetStream, with a real nats-server on a loopback port: a gateway
 //! (`sakke serve --nats`) and `sakke worker` processes. Every request is answered once
 //! and right with three workers, and `sakke workers` lists them with what each served;
-//! a busy worker takes emergency jobs before older bulk ones; one killed with SIGKILL mid-run loses nothing (its jobs
+//! a busy worker takes emergency jobs before older bulk ones; a full job stream (its
+//! bound set by the gateway) is answered busy; one killed with SIGKILL mid-run loses nothing (its jobs
 //! are redelivered after `ack_wait`) and a worker started mid-run takes a share; a
 //! deadline with no worker to meet it is a clear error; the gateway's bound answers
 //! busy; a node without the server's credentials (password or NKey) is refused, and a
@@ -517,4 +518,81 @@ fn a_busy_worker_takes_emergency_jobs_before_older_bulk_ones() {
         "{bulk_before} bulk answers came before the last emergency one"
     );
     assert_eq!(answered_by(w.stop()), (BULK + EMERGENCY) as u64);
+}
+
+#[test]
+fn a_full_job_stream_is_answered_busy() {
+    let s = Scratch::new("nats-stream-bound");
+    let Some(nats) = NatsServer::start(&s.path("nats"), "") else {
+        return;
+    };
+    // The stream holds two jobs; with no worker, the third and later are refused.
+    let gateway = Gateway::start(
+        &s.path("dev"),
+        &nats.url(),
+        &["--nats-stream-max-jobs", "2"],
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let messages = runtime.block_on(gateway.messages(1));
+    let codes: Vec<(tonic::Code, String)> = runtime.block_on(async {
+        let client = gateway.client().await;
+        let mut tasks = Vec::new();
+        for _ in 0..5 {
+            let mut client = client.clone();
+            let req = gateway.decapsulate(&messages[0].1, Some(2000));
+            tasks.push(tokio::spawn(async move {
+                let status = client.decapsulate(req).await.unwrap_err();
+                (status.code(), status.message().to_string())
+            }));
+            // One job each: the gateway publishes what is queued when it looks.
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let mut codes = Vec::new();
+        for t in tasks {
+            codes.push(t.await.unwrap());
+        }
+        codes
+    });
+    assert_eq!(
+        codes.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+        [
+            tonic::Code::DeadlineExceeded,
+            tonic::Code::DeadlineExceeded,
+            tonic::Code::ResourceExhausted,
+            tonic::Code::ResourceExhausted,
+            tonic::Code::ResourceExhausted,
+        ],
+        "{codes:?}"
+    );
+    assert!(
+        codes[2]
+            .1
+            .contains("job stream holds its maximum of 2 jobs"),
+        "{codes:?}"
+    );
+
+    // Another gateway with a bound of 3 brings the stream to it: the two stale jobs
+    // still there, one more fits.
+    let wider = Gateway::start(
+        &s.path("dev2"),
+        &nats.url(),
+        &["--nats-stream-max-jobs", "3"],
+    );
+    let messages = runtime.block_on(wider.messages(1));
+    let codes: Vec<tonic::Code> = runtime.block_on(async {
+        let mut client = wider.client().await;
+        let mut codes = Vec::new();
+        for _ in 0..2 {
+            let req = wider.decapsulate(&messages[0].1, Some(500));
+            codes.push(client.decapsulate(req).await.unwrap_err().code());
+        }
+        codes
+    });
+    assert_eq!(
+        codes,
+        [
+            tonic::Code::DeadlineExceeded,
+            tonic::Code::ResourceExhausted
+        ]
+    );
 }

@@ -18,7 +18,8 @@ use tonic::{Code, Status};
 
 use super::wire::{self, JobItem, JobWriter};
 use super::{
-    connect, job_stream, job_subject, NatsError, NatsOptions, ANSWERS_PREFIX, DOORBELL_SUBJECT,
+    connect, job_stream, job_subject, NatsError, NatsOptions, StreamLimits, ANSWERS_PREFIX,
+    DOORBELL_SUBJECT,
 };
 use crate::status::status;
 
@@ -123,10 +124,11 @@ impl Forwarder {
         options: &NatsOptions,
         max_in_flight: usize,
         default_timeout: Duration,
+        limits: StreamLimits,
     ) -> Result<Arc<Forwarder>, NatsError> {
         let client = connect(options).await?;
         let js = jetstream::new(client.clone());
-        job_stream(&js).await?;
+        job_stream(&js, Some(&limits)).await?;
         let reply = format!("{ANSWERS_PREFIX}.{}", client.new_inbox().replace('.', "_"));
         let answers = client
             .subscribe(reply.clone())
@@ -139,15 +141,14 @@ impl Forwarder {
         let counts = Arc::new(Counts::default());
         let (submit, queued) = mpsc::channel(max_in_flight.max(1));
         let limit = client.server_info().max_payload;
-        tokio::spawn(publish(
-            client.clone(),
+        let sender = Sender {
+            client: client.clone(),
+            max_jobs: limits.max_jobs,
             js,
-            queued,
-            reply,
-            limit,
-            Arc::clone(&waiting),
-            Arc::clone(&counts),
-        ));
+            waiting: Arc::clone(&waiting),
+            counts: Arc::clone(&counts),
+        };
+        tokio::spawn(publish(sender, queued, reply, limit));
         tokio::spawn(receive(answers, Arc::clone(&waiting), Arc::clone(&counts)));
         Ok(Arc::new(Forwarder {
             submit,
@@ -224,6 +225,14 @@ impl Forwarder {
     }
 }
 
+fn stream_full(max_jobs: i64) -> Status {
+    status(
+        Code::ResourceExhausted,
+        "busy",
+        format!("the job stream holds its maximum of {max_jobs} jobs for the workers"),
+    )
+}
+
 fn busy(max: usize) -> Status {
     status(
         Code::ResourceExhausted,
@@ -235,21 +244,7 @@ fn busy(max: usize) -> Status {
 /// Publishes what is queued as jobs, as many items of one priority to a job as fit, each
 /// on its priority's subject; a job the stream refuses answers its items at once (busy
 /// when the stream is full). Once a job is stored, the doorbell rings for idle workers.
-async fn publish(
-    client: async_nats::Client,
-    js: jetstream::Context,
-    mut queued: mpsc::Receiver<JobItem>,
-    reply: String,
-    limit: usize,
-    waiting: Arc<Waiting>,
-    counts: Arc<Counts>,
-) {
-    let sender = Sender {
-        client,
-        js,
-        waiting,
-        counts,
-    };
+async fn publish(sender: Sender, mut queued: mpsc::Receiver<JobItem>, reply: String, limit: usize) {
     while let Some(first) = queued.recv().await {
         // One job in the making per priority; a full one goes out at once, the rest when
         // the queue is empty, emergency first.
@@ -277,6 +272,8 @@ async fn publish(
 /// What publishing a job needs.
 struct Sender {
     client: async_nats::Client,
+    /// The stream's bound, for the busy answer when it is full.
+    max_jobs: i64,
     js: jetstream::Context,
     waiting: Arc<Waiting>,
     counts: Arc<Counts>,
@@ -295,6 +292,7 @@ impl Sender {
             Ok(ack) => {
                 let waiting = Arc::clone(&self.waiting);
                 let client = self.client.clone();
+                let max_jobs = self.max_jobs;
                 tokio::spawn(async move {
                     match ack.await {
                         Ok(_) => {
@@ -303,7 +301,7 @@ impl Sender {
                         }
                         Err(e) => {
                             let s = if e.to_string().contains("maximum messages") {
-                                busy(super::STREAM_MAX_JOBS as usize)
+                                stream_full(max_jobs)
                             } else {
                                 unavailable(format!("the job was not stored: {e}"))
                             };

@@ -40,10 +40,39 @@ pub const DOORBELL_SUBJECT: &str = "sakke.jobs.doorbell";
 pub const IDLE_POLL: Duration = Duration::from_millis(250);
 /// Prefix of each gateway's answer subject (`sakke.answers.<gateway id>`).
 pub const ANSWERS_PREFIX: &str = "sakke.answers";
-/// Jobs the stream holds at most; past it a publish fails and the gateway answers busy.
-pub const STREAM_MAX_JOBS: i64 = 100_000;
-/// Jobs nobody took in this long are dropped by the server (their deadlines are gone).
-pub const STREAM_MAX_AGE: Duration = Duration::from_secs(600);
+/// The stream's bounds, set by the gateways (`[nats]` stream_max_jobs, stream_max_age_s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamLimits {
+    /// Jobs the stream holds at most; past it a publish fails and the gateway answers
+    /// busy.
+    pub max_jobs: i64,
+    /// Jobs nobody took in this long are dropped by the server (their deadlines are gone).
+    pub max_age: Duration,
+}
+
+impl Default for StreamLimits {
+    fn default() -> Self {
+        StreamLimits {
+            max_jobs: 100_000,
+            max_age: Duration::from_secs(600),
+        }
+    }
+}
+
+impl StreamLimits {
+    fn stream_config(&self) -> stream::Config {
+        stream::Config {
+            name: STREAM.into(),
+            subjects: vec![format!("{DECAPSULATE_SUBJECT}.*")],
+            retention: stream::RetentionPolicy::WorkQueue,
+            discard: stream::DiscardPolicy::New,
+            max_messages: self.max_jobs,
+            max_age: self.max_age,
+            storage: stream::StorageType::File,
+            ..Default::default()
+        }
+    }
+}
 
 /// How to reach the NATS server, and as whom.
 #[derive(Debug, Clone, Default)]
@@ -115,20 +144,31 @@ pub fn job_subject(priority: Priority) -> String {
 }
 
 /// The work-queue stream, created if missing: file storage, bounded in count and age,
-/// refusing new jobs when full (so that overload is answered busy, not lost).
-pub async fn job_stream(js: &jetstream::Context) -> Result<stream::Stream, NatsError> {
-    js.get_or_create_stream(stream::Config {
-        name: STREAM.into(),
-        subjects: vec![format!("{DECAPSULATE_SUBJECT}.*")],
-        retention: stream::RetentionPolicy::WorkQueue,
-        discard: stream::DiscardPolicy::New,
-        max_messages: STREAM_MAX_JOBS,
-        max_age: STREAM_MAX_AGE,
-        storage: stream::StorageType::File,
-        ..Default::default()
-    })
-    .await
-    .map_err(|e| js_error("stream")(e.to_string()))
+/// refusing new jobs when full (so that overload is answered busy, not lost). With
+/// `limits` (a gateway) an existing stream is brought to them; without (a worker) it is
+/// used as it is, or created with the default limits.
+pub async fn job_stream(
+    js: &jetstream::Context,
+    limits: Option<&StreamLimits>,
+) -> Result<stream::Stream, NatsError> {
+    let wanted = limits.copied().unwrap_or_default();
+    let mut stream = js
+        .get_or_create_stream(wanted.stream_config())
+        .await
+        .map_err(|e| js_error("stream")(e.to_string()))?;
+    if limits.is_some() {
+        let config = &stream
+            .info()
+            .await
+            .map_err(|e| js_error("stream info")(e.to_string()))?
+            .config;
+        if config.max_messages != wanted.max_jobs || config.max_age != wanted.max_age {
+            js.update_stream(wanted.stream_config())
+                .await
+                .map_err(|e| js_error("stream update")(e.to_string()))?;
+        }
+    }
+    Ok(stream)
 }
 
 /// The workers' shared durable pull consumer for one priority's subject, created if

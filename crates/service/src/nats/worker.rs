@@ -74,7 +74,7 @@ impl Worker {
         let slots = self.slots.max(wire::MAX_ITEMS);
         let client = connect(&self.nats).await?;
         let js = jetstream::new(client.clone());
-        let stream = job_stream(&js).await?;
+        let stream = job_stream(&js, None).await?;
         let mut consumers = Vec::new();
         for priority in Priority::ALL {
             consumers.push(job_consumer(&stream, priority, self.ack_wait).await?);
