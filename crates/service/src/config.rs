@@ -40,6 +40,8 @@ use std::time::Duration;
 use engine::{BackendOptions, EngineConfig};
 use serde::Deserialize;
 
+use crate::nats::StreamLimits;
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServiceConfig {
@@ -81,8 +83,24 @@ impl NatsSettings {
     /// The deadline given to a forwarded request that brings none.
     pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 
-    /// Refuses combinations the login cannot use: a user without a password file (or
-    /// the reverse), or both a user and an NKey.
+    /// The deadline given to a forwarded request that brings none.
+    pub fn default_timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms.unwrap_or(Self::DEFAULT_TIMEOUT_MS))
+    }
+
+    /// The job stream's bounds: these settings' where given, the defaults elsewhere.
+    pub fn stream_limits(&self) -> StreamLimits {
+        let default = StreamLimits::default();
+        StreamLimits {
+            max_jobs: self.stream_max_jobs.unwrap_or(default.max_jobs),
+            max_age: self
+                .stream_max_age_s
+                .map_or(default.max_age, Duration::from_secs),
+        }
+    }
+
+    /// Refuses what the server or the login cannot use: stream bounds below 1, a user
+    /// without a password file (or the reverse), or both a user and an NKey.
     pub fn validate(&self) -> Result<(), String> {
         if self.stream_max_jobs.is_some_and(|n| n < 1) {
             return Err("nats stream_max_jobs must be at least 1".into());

@@ -16,8 +16,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use engine::Engine;
-use service::nats::StreamLimits;
-use service::{Authorisation, Gateway, NatsSettings, RemoteSettings, ServiceConfig, TlsPem};
+use service::{Authorisation, Gateway, RemoteSettings, ServiceConfig, TlsPem};
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -146,9 +145,6 @@ fn settings(args: &ServeArgs) -> Result<ServiceConfig> {
             *slot = v.clone();
         }
     }
-    fn set_path(slot: &mut Option<PathBuf>, flag: &Option<PathBuf>) {
-        set_option(slot, flag);
-    }
     fn set_option<T: Clone>(slot: &mut Option<T>, flag: &Option<T>) {
         if flag.is_some() {
             slot.clone_from(flag);
@@ -156,11 +152,11 @@ fn settings(args: &ServeArgs) -> Result<ServiceConfig> {
     }
     set(&mut c.listen, &args.listen);
     set(&mut c.metrics_listen, &args.metrics_listen);
-    set_path(&mut c.cert, &args.cert);
-    set_path(&mut c.key, &args.key);
-    set_path(&mut c.client_ca, &args.client_ca);
-    set_path(&mut c.authz, &args.authz);
-    set_path(&mut c.key_store, &args.store);
+    set_option(&mut c.cert, &args.cert);
+    set_option(&mut c.key, &args.key);
+    set_option(&mut c.client_ca, &args.client_ca);
+    set_option(&mut c.authz, &args.authz);
+    set_option(&mut c.key_store, &args.store);
     set(&mut c.backend, &args.backend);
     if !args.accelerators.is_empty() {
         c.accelerators.clone_from(&args.accelerators);
@@ -182,17 +178,6 @@ fn settings(args: &ServeArgs) -> Result<ServiceConfig> {
     set_option(&mut c.nats.stream_max_jobs, &args.nats_stream_max_jobs);
     set_option(&mut c.nats.stream_max_age_s, &args.nats_stream_max_age_s);
     Ok(c)
-}
-
-/// The job stream's bounds: the settings' where given, the defaults elsewhere.
-fn stream_limits(nats: &NatsSettings) -> StreamLimits {
-    let default = StreamLimits::default();
-    StreamLimits {
-        max_jobs: nats.stream_max_jobs.unwrap_or(default.max_jobs),
-        max_age: nats
-            .stream_max_age_s
-            .map_or(default.max_age, std::time::Duration::from_secs),
-    }
 }
 
 /// A path setting that has no default: named as both its flag and its config key.
@@ -244,17 +229,13 @@ pub fn run(args: &ServeArgs, json: bool) -> Result<()> {
     let engine = Engine::new(config.engine_config(), Arc::from(backend), accelerators)
         .context("engine settings")?;
     let users = keys.len();
-    let timeout_ms = config
-        .nats
-        .timeout_ms
-        .unwrap_or(NatsSettings::DEFAULT_TIMEOUT_MS);
     let nats = nats_args::options(&config.nats, &format!("sakke-serve-{}", std::process::id()))
         .context("the NATS settings")?
         .map(|options| RemoteSettings {
             options,
             max_in_flight: config.engine.max_queue,
-            default_timeout: std::time::Duration::from_millis(timeout_ms),
-            stream: stream_limits(&config.nats),
+            default_timeout: config.nats.default_timeout(),
+            stream: config.nats.stream_limits(),
         });
     let gateway = Gateway {
         engine,

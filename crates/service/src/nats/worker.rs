@@ -1,7 +1,7 @@
 //! `sakke worker`: pulls decapsulation jobs from the work queue, as many as it has free
 //! slots (capacity-aware, unlike a queue group that picks members at random), from the
-//! emergency subject first, then normal, then bulk; idle, it waits for a gateway's
-//! doorbell; runs them
+//! emergency subject first, then normal, then bulk (idle, it waits for a gateway's
+//! doorbell), runs them
 //! on its own engine with its own key store, publishes the answers to the gateway's
 //! subject, and only then acks. A worker that dies before the ack has its jobs
 //! redelivered to another after `ack_wait`. It also answers status surveys
@@ -173,23 +173,10 @@ impl Worker {
                     };
                     took += 1;
                     want = want.saturating_sub(1);
-                    let job = match wire::decode_job(&message.payload) {
-                        Ok(job) => job,
-                        Err(e) => {
-                            // Not ours to answer (no reply subject we can trust): never again.
-                            eprintln!("sakke worker: dropping a bad job: {e}");
-                            stats.bad_jobs.fetch_add(1, Ordering::Relaxed);
-                            let _ = message.ack_with(AckKind::Term).await;
-                            continue;
-                        }
-                    };
-                    let n = job.items.len() as u32;
-                    per_job = 0.9 * per_job + 0.1 * f64::from(n);
-                    let held = Arc::clone(&permits)
-                        .acquire_many_owned(n)
-                        .await
-                        .expect("never closed");
-                    tasks.spawn(handle(Arc::clone(&shared), message, job, held));
+                    if let Some((job, held)) = admit(&message, &permits, &stats, &mut per_job).await
+                    {
+                        tasks.spawn(handle(Arc::clone(&shared), message, job, held));
+                    }
                 }
             }
             if took == 0 {
@@ -236,6 +223,33 @@ impl Worker {
             self.run(stop, stats, ready).await
         })
     }
+}
+
+/// Decodes a pulled job and waits for slots for its requests; a job that does not decode
+/// is terminated (never redelivered: there is no reply subject to trust) and gives None.
+/// Updates the mean job size the next pull is sized by.
+async fn admit(
+    message: &jetstream::Message,
+    permits: &Arc<Semaphore>,
+    stats: &WorkerStats,
+    per_job: &mut f64,
+) -> Option<(wire::Job, OwnedSemaphorePermit)> {
+    let job = match wire::decode_job(&message.payload) {
+        Ok(job) => job,
+        Err(e) => {
+            eprintln!("sakke worker: dropping a bad job: {e}");
+            stats.bad_jobs.fetch_add(1, Ordering::Relaxed);
+            let _ = message.ack_with(AckKind::Term).await;
+            return None;
+        }
+    };
+    let n = job.items.len() as u32;
+    *per_job = 0.9 * *per_job + 0.1 * f64::from(n);
+    let held = Arc::clone(permits)
+        .acquire_many_owned(n)
+        .await
+        .expect("never closed");
+    Some((job, held))
 }
 
 /// What a worker says of itself in a status survey, besides its counters.
