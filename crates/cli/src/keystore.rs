@@ -19,20 +19,19 @@
 //! told apart; a loader refuses what it does not know rather than guessing.
 
 use std::fs;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use eccsi::{Kpak, Pvt, SigningKey, Ssk};
 use sakke::{Identifier, KmsPublicKey, ReceiverKey, Rsk};
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use thiserror::Error;
+use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use mikey::KeyPeriods;
 
 use crate::identity::{identifier_bytes, KeyPeriod, Uri};
 use crate::output_file::{FileLock, OutputError, OutputFile, OutputRules};
-use crate::private_file::{self, create_private_dir};
+use crate::private_file::create_private_dir;
 use crate::secret_buf::to_json_pretty;
 use crate::secret_hex;
 
@@ -48,105 +47,13 @@ pub const USERS_DIR: &str = "users";
 /// Held by every command that writes into the store (`kms init`, `kms issue`).
 const LOCK_FILE: &str = ".lock";
 
-/// Why a key store operation failed; every variant names the file.
-#[derive(Debug, Error)]
-pub enum KeyStoreError {
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
-    #[error("{} does not exist{hint}", path.display())]
-    Missing { path: PathBuf, hint: &'static str },
-    #[error("{} already exists (pass --force to replace it)", path.display())]
-    Exists { path: PathBuf },
-    #[error("{}: not valid JSON for {format}: {source}", path.display())]
-    Json {
-        path: PathBuf,
-        format: &'static str,
-        #[source]
-        source: serde_json::Error,
-    },
-    #[error("{}: expected a {expected:?} file, found format {found:?}", path.display())]
-    WrongFormat {
-        path: PathBuf,
-        expected: &'static str,
-        found: String,
-    },
-    #[error("{}: format version {found} is not supported (this build reads version {FORMAT_VERSION})", path.display())]
-    Version { path: PathBuf, found: u64 },
-    #[error("{}: field {field:?}: {reason}", path.display())]
-    Field {
-        path: PathBuf,
-        field: &'static str,
-        reason: String,
-    },
-    #[error("{}: {what}", path.display())]
-    Inconsistent { path: PathBuf, what: String },
-    #[error("{} is readable by other users (mode {mode:04o}); run chmod 600 on it", path.display())]
-    Permissions { path: PathBuf, mode: u32 },
-    #[error(
-        "{} and {} hold different KMS keys ({what}); a `sakke kms init` was interrupted or \
-         two ran at once. Run `sakke kms repair --store {}` to rewrite the public file from \
-         kms.json",
-        secret.display(), public.display(), store.display()
-    )]
-    Mismatch {
-        store: PathBuf,
-        secret: PathBuf,
-        public: PathBuf,
-        what: &'static str,
-    },
-    #[error(
-        "no keys for {uri} in key period {period} ({} does not exist): {}",
-        path.display(), period_hint(*period, available)
-    )]
-    NoKeysForPeriod {
-        path: PathBuf,
-        uri: Uri,
-        period: KeyPeriod,
-        available: Vec<KeyPeriod>,
-    },
-    #[error(transparent)]
-    Output(#[from] OutputError),
-    #[error("{}: {what} does not validate against the KMS public keys: {reason}", path.display())]
-    Invalid {
-        path: PathBuf,
-        what: &'static str,
-        reason: String,
-    },
-}
+mod error;
+mod read;
 
-type Result<T> = std::result::Result<T, KeyStoreError>;
-
-/// What to do about missing keys: the periods there are, and the two ways out.
-fn period_hint(period: KeyPeriod, available: &[KeyPeriod]) -> String {
-    let issue = format!("issue them with `sakke kms issue --period {period}`");
-    if available.is_empty() {
-        return format!("{issue}; this store holds no keys for the user in any period");
-    }
-    let list: Vec<String> = available.iter().map(KeyPeriod::to_string).collect();
-    format!(
-        "{issue}, or use a period the store has ({}) with --period, or --at a time in it",
-        list.join(", ")
-    )
-}
-
-pub(crate) fn io_err(path: &Path) -> impl FnOnce(io::Error) -> KeyStoreError + '_ {
-    move |source| KeyStoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
-pub(crate) fn field_err(path: &Path, field: &'static str, reason: impl ToString) -> KeyStoreError {
-    KeyStoreError::Field {
-        path: path.to_path_buf(),
-        field,
-        reason: reason.to_string(),
-    }
-}
+pub use error::KeyStoreError;
+use error::Result;
+pub(crate) use error::{field_err, io_err};
+pub(crate) use read::{decode_hex, parse_json, read_key_file, Holds};
 
 /// kms.json: the KMS secrets. Each secret is wiped on drop on its own, so that a file
 /// whose parsing fails half-way leaves nothing behind either.
@@ -269,13 +176,6 @@ struct UserFile {
     eccsi_pvt: String,
 }
 
-/// Just enough of any file to know what it is before reading the rest.
-#[derive(Deserialize)]
-struct Header {
-    format: String,
-    version: u64,
-}
-
 /// A KMS: SAKKE master secret and ECCSI KSAK.
 pub struct KmsSecrets {
     pub kms_uri: Uri,
@@ -360,109 +260,6 @@ impl UserKeys {
 pub(crate) fn to_json<T: Serialize>(value: &T) -> Zeroizing<Vec<u8>> {
     // Serializing plain strings and integers into memory cannot fail.
     to_json_pretty(value).unwrap_or_default()
-}
-
-/// Whether a file may hold secrets: such a file is refused, before it is read, when
-/// other users could read it.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Holds {
-    Secrets,
-    PublicKeys,
-}
-
-/// Reads a key file, refusing one that holds secrets and that other users could read.
-pub(crate) fn read_key_file(
-    path: &Path,
-    holds: Holds,
-    hint: &'static str,
-) -> Result<Zeroizing<Vec<u8>>> {
-    let missing = |source: io::Error| {
-        if source.kind() == io::ErrorKind::NotFound {
-            KeyStoreError::Missing {
-                path: path.to_path_buf(),
-                hint,
-            }
-        } else {
-            KeyStoreError::Io {
-                path: path.to_path_buf(),
-                source,
-            }
-        }
-    };
-    if holds == Holds::Secrets {
-        if let Some(mode) = private_file::mode(path).map_err(missing)? {
-            if mode & 0o077 != 0 {
-                return Err(KeyStoreError::Permissions {
-                    path: path.to_path_buf(),
-                    mode,
-                });
-            }
-        }
-    }
-    read_small_file(path).map_err(missing)
-}
-
-/// Parses the contents of a JSON key file of the given `format`, checking format and
-/// version first; `path` names the file in errors (nothing is read from it).
-pub(crate) fn parse_json<T: DeserializeOwned>(
-    bytes: &[u8],
-    path: &Path,
-    format: &'static str,
-) -> Result<T> {
-    let json_err = |source| KeyStoreError::Json {
-        path: path.to_path_buf(),
-        format,
-        source,
-    };
-    let header: Header = serde_json::from_slice(bytes).map_err(json_err)?;
-    if header.format != format {
-        return Err(KeyStoreError::WrongFormat {
-            path: path.to_path_buf(),
-            expected: format,
-            found: header.format,
-        });
-    }
-    if header.version != u64::from(FORMAT_VERSION) {
-        return Err(KeyStoreError::Version {
-            path: path.to_path_buf(),
-            found: header.version,
-        });
-    }
-    serde_json::from_slice(bytes).map_err(json_err)
-}
-
-/// Key files are a few KiB: read into one buffer of the file's size, wiped on drop (a
-/// buffer that grew would leave copies of the secrets in freed memory).
-fn read_small_file(path: &Path) -> io::Result<Zeroizing<Vec<u8>>> {
-    const MAX_KEY_FILE_BYTES: u64 = 1 << 20;
-    let file = fs::File::open(path)?;
-    let len = file.metadata()?.len();
-    if len > MAX_KEY_FILE_BYTES {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("{len} bytes is too large for a key file"),
-        ));
-    }
-    let mut bytes = Zeroizing::new(Vec::with_capacity(len as usize + 1));
-    file.take(MAX_KEY_FILE_BYTES).read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
-pub(crate) fn decode_hex(
-    path: &Path,
-    field: &'static str,
-    value: &str,
-    len: usize,
-) -> Result<Zeroizing<Vec<u8>>> {
-    let bytes = secret_hex::decode(value).map_err(|e| field_err(path, field, e))?;
-    if bytes.len() != len {
-        return Err(field_err(
-            path,
-            field,
-            format!("must be {len} bytes, got {}", bytes.len()),
-        ));
-    }
-    Ok(bytes)
 }
 
 fn parse_uri(path: &Path, field: &'static str, value: &str) -> Result<Uri> {
