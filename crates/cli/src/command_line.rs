@@ -76,8 +76,9 @@ enum Command {
     )]
     Load(commands::load::LoadArgs),
 
-    /// A scale-out node for `sakke serve --nats`: pulls decapsulation jobs from NATS
-    /// JetStream as it has free slots, with its own key store and backends.
+    /// A scale-out node for `sakke serve --nats`: pulls jobs (decapsulate, encapsulate,
+    /// open I_MESSAGE) from NATS JetStream as it has free slots, with its own key store
+    /// and backends.
     #[command(
         after_help = "Example:\n  sakke worker --nats nats://127.0.0.1:4222 --store DIR/keystore"
     )]

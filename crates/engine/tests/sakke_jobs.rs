@@ -9,7 +9,8 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use common::{cpu, Controlled};
 use engine::scheduler::{
-    Answer, Engine, EngineConfig, EngineError, Job, OpenRequest, Priority, SubmitOptions,
+    Answer, Engine, EngineConfig, EngineError, Job, OpenRequest, Priority, ReplayCheck,
+    SubmitOptions,
 };
 use mikey::eccsi::rand_core::OsRng;
 use mikey::eccsi::SigningKey;
@@ -162,7 +163,7 @@ fn i_messages_open_once_and_only_with_the_responders_key() {
     params.time = Some(time());
     let built = build_i_message(&params, &mut OsRng).unwrap();
     let engine = Engine::new(config(), cpu(2), vec![]).unwrap();
-    let open = |key: &Arc<ReceiverKey>, bytes: &[u8]| {
+    let open_with = |key: &Arc<ReceiverKey>, bytes: &[u8], replay: ReplayCheck| {
         engine.submit(
             Job::OpenIMessage(Box::new(OpenRequest {
                 bytes: bytes.to_vec(),
@@ -172,10 +173,12 @@ fn i_messages_open_once_and_only_with_the_responders_key() {
                 initiator_kpak: world.eccsi.kpak(),
                 max_skew: Duration::from_secs(300),
                 now: UNIX_EPOCH + Duration::from_secs(T as u64 + 5),
+                replay,
             })),
             SubmitOptions::new(Priority::Emergency),
         )
     };
+    let open = |key: &Arc<ReceiverKey>, bytes: &[u8]| open_with(key, bytes, ReplayCheck::Engine);
     assert!(matches!(
         open(&alice.key, &built.bytes).wait(),
         Err(EngineError::WrongKey)
@@ -195,6 +198,28 @@ fn i_messages_open_once_and_only_with_the_responders_key() {
     assert!(matches!(
         open(&bob.key, &built.bytes).wait(),
         Err(EngineError::Mikey(MikeyError::Replay))
+    ));
+
+    // Where the caller keeps the replay cache (a worker behind a gateway), another
+    // message opens as often as it is sent, with every other check still made, and the
+    // engine's own cache learns nothing of it.
+    let other = build_i_message(&params, &mut OsRng).unwrap();
+    for _ in 0..2 {
+        let Answer::Opened(again) = open_with(&bob.key, &other.bytes, ReplayCheck::Caller)
+            .wait()
+            .unwrap()
+        else {
+            panic!("not opened");
+        };
+        assert!(again.ssv == other.ssv);
+    }
+    assert!(matches!(
+        open_with(&alice.key, &other.bytes, ReplayCheck::Caller).wait(),
+        Err(EngineError::WrongKey)
+    ));
+    assert!(matches!(
+        open(&bob.key, &other.bytes).wait(),
+        Ok(Answer::Opened(_))
     ));
 }
 
@@ -258,6 +283,7 @@ fn a_senders_verifier_is_prepared_once_and_never_excuses_a_bad_signature() {
                     initiator_kpak: world.eccsi.kpak(),
                     max_skew: Duration::from_secs(300),
                     now: UNIX_EPOCH + Duration::from_secs(T as u64 + 5),
+                    replay: ReplayCheck::Engine,
                 })),
                 SubmitOptions::new(Priority::Normal),
             )

@@ -23,7 +23,7 @@
 //! max_queue = 8192
 //! offload_min_batch = 64
 //!
-//! [nats]                              # decapsulations to `sakke worker`s (DESIGN.md 5)
+//! [nats]                              # requests to `sakke worker`s (DESIGN.md 5)
 //! url = "tls://nats.internal:4222"    # flag: --nats; absent = local backends only
 //! ca = "nats-ca.pem"                  # TLS required, the server's CA
 //! user = "gateway-1"                  # with password_file; or nkey_file instead
@@ -63,7 +63,7 @@ pub struct ServiceConfig {
     pub nats: NatsSettings,
 }
 
-/// Where `sakke serve` forwards decapsulations, and as whom it logs in; each key is also
+/// Where `sakke serve` forwards requests, and as whom it logs in; each key is also
 /// a `--nats-...` flag. Paths name files, so that secrets stay out of this file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -2,18 +2,21 @@
 //! looked up, so a client cannot even learn which users exist), then the user's keys,
 //! then the job; and the engine's answer back into a wire response.
 
-use std::sync::Arc;
+mod remote;
+
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use engine::scheduler::{Answer, OpenRequest};
+use engine::scheduler::{Answer, OpenRequest, ReplayCheck};
 use engine::{Engine, Job, Priority, SubmitOptions, Ticket};
-use mikey::{IMessage, KeyLengths, Message, PartyId};
+use mikey::{IMessage, KeyLengths, Message, OpenedIMessage, PartyId, ReplayCache, ReplayKey};
 use sakke::{EncapsulatedData, Identifier, RecipientKey, Ssv};
 use tonic::Status;
 
 use crate::authz::Grant;
 use crate::deadline::sooner;
 use crate::keyring::KeyRing;
+use crate::nats::wire::Opened;
 use crate::nats::{Forwarder, RemoteTicket};
 use crate::proto;
 use crate::status::{bad_request, from_engine, unauthorised, unknown_user};
@@ -24,8 +27,11 @@ pub struct Context {
     pub keys: Arc<KeyRing>,
     /// Largest accepted difference between an I_MESSAGE's timestamp and the clock.
     pub max_skew: Duration,
-    /// Set with `--nats`: decapsulations go to the workers instead of `engine`.
+    /// Set with `--nats`: requests go to the workers instead of `engine`.
     pub remote: Option<Arc<Forwarder>>,
+    /// I_MESSAGEs workers opened for this gateway: one cache that every answer passes,
+    /// since a message may reach any worker (the engine keeps its own for local ones).
+    pub replay: Mutex<ReplayCache>,
 }
 
 /// A decapsulation under way, here or on a worker.
@@ -55,7 +61,7 @@ pub fn options(
 }
 
 /// "YYYY-MM" with a month 01-12, as RFC 6509 identifiers spell key periods.
-fn check_period(period: &str) -> Result<(), Status> {
+pub(crate) fn check_period(period: &str) -> Result<(), Status> {
     let b = period.as_bytes();
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
     let month = period.get(5..).and_then(|m| m.parse::<u8>().ok());
@@ -84,37 +90,20 @@ impl Context {
         if !grant.allows(&req.user_uri) {
             return Err(unauthorised(&req.user_uri));
         }
+        let options = options(req.scheduling.as_ref(), wire_timeout);
         if let Some(remote) = &self.remote {
-            check_period(&req.key_period)?;
-            EncapsulatedData::from_bytes(&req.encapsulated).map_err(|e| {
-                crate::status::status(tonic::Code::InvalidArgument, "bad_encapsulated", e)
-            })?;
-            let options = options(req.scheduling.as_ref(), wire_timeout);
-            return remote
-                .submit(
-                    &req.user_uri,
-                    &req.key_period,
-                    &req.encapsulated,
-                    options.priority,
-                    options.deadline,
-                )
-                .map(Started::Remote);
+            return remote::decapsulate(remote, req, options).map(Started::Remote);
         }
         let user = self
             .keys
             .get(&req.user_uri, &req.key_period)
             .ok_or_else(|| unknown_user(&req.user_uri, &req.key_period))?;
-        let encapsulated = EncapsulatedData::from_bytes(&req.encapsulated).map_err(|e| {
-            crate::status::status(tonic::Code::InvalidArgument, "bad_encapsulated", e)
-        })?;
+        let encapsulated = encapsulated_data(&req.encapsulated)?;
         let job = Job::Decapsulate {
             key: user.receiver.clone(),
             encapsulated,
         };
-        Ok(Started::Local(self.engine.submit(
-            job,
-            options(req.scheduling.as_ref(), wire_timeout),
-        )))
+        Ok(Started::Local(self.engine.submit(job, options)))
     }
 
     pub async fn decapsulate(
@@ -142,20 +131,25 @@ impl Context {
             Some(bytes) => Ssv::from_bytes(bytes).map_err(|e| bad_request(format!("ssv: {e}")))?,
             None => Ssv::random(),
         };
-        let job = Job::Encapsulate {
-            to: Arc::new(to),
-            ssv: ssv.clone(),
+        let options = options(req.scheduling.as_ref(), wire_timeout);
+        let encapsulated = match &self.remote {
+            Some(remote) => remote::encapsulate(remote, req, &ssv, options).await?,
+            None => {
+                let job = Job::Encapsulate {
+                    to: Arc::new(to),
+                    ssv: ssv.clone(),
+                };
+                match self.engine.submit(job, options).await {
+                    Ok(Answer::Encapsulated(ed)) => ed,
+                    Ok(other) => return Err(wrong_answer(&other)),
+                    Err(e) => return Err(from_engine(&e)),
+                }
+            }
         };
-        let ticket = self
-            .engine
-            .submit(job, options(req.scheduling.as_ref(), wire_timeout));
-        match ticket.await.map_err(|e| from_engine(&e))? {
-            Answer::Encapsulated(ed) => Ok(proto::EncapsulateResponse {
-                ssv: ssv.as_bytes().to_vec(),
-                encapsulated: ed.to_bytes().to_vec(),
-            }),
-            other => Err(wrong_answer(&other)),
-        }
+        Ok(proto::EncapsulateResponse {
+            ssv: ssv.as_bytes().to_vec(),
+            encapsulated: encapsulated.to_bytes().to_vec(),
+        })
     }
 
     /// The message's own timestamp picks the key period (RFC 6509 identifiers use the
@@ -169,12 +163,11 @@ impl Context {
         if !grant.allows(&req.responder_uri) {
             return Err(unauthorised(&req.responder_uri));
         }
-        let malformed = |e: mikey::MikeyError| {
-            crate::status::status(tonic::Code::InvalidArgument, "malformed_message", e)
-        };
-        let message = Message::parse(&req.i_message).map_err(malformed)?;
-        let date = IMessage::new(&message).map_err(malformed)?.time.utc_date();
-        let period = format!("{:04}-{:02}", date.year, date.month);
+        let (period, replay_key) = message_period(&req.i_message)?;
+        let options = options(req.scheduling.as_ref(), wire_timeout);
+        if let Some(remote) = &self.remote {
+            return remote::open(self, remote, req, period, replay_key, options).await;
+        }
         let user = self
             .keys
             .get(&req.responder_uri, &period)
@@ -187,24 +180,54 @@ impl Context {
             initiator_kpak: *self.keys.kpak(),
             max_skew: self.max_skew,
             now: SystemTime::now(),
+            replay: ReplayCheck::Engine,
         }));
-        let ticket = self
-            .engine
-            .submit(job, options(req.scheduling.as_ref(), wire_timeout));
-        match ticket.await.map_err(|e| from_engine(&e))? {
-            Answer::Opened(opened) => {
-                let traffic = opened.keys.traffic_keys(0, KeyLengths::default());
-                Ok(proto::OpenIMessageResponse {
-                    tgk: opened.keys.tgk().to_vec(),
-                    tek: traffic.tek.to_vec(),
-                    salt: traffic.salt.to_vec(),
-                    initiator_uri: opened.initiator.uri().unwrap_or_default().to_string(),
-                    csb_id: opened.keys.csb_id(),
-                    key_period: period,
-                })
-            }
-            other => Err(wrong_answer(&other)),
+        match self.engine.submit(job, options).await {
+            Ok(Answer::Opened(opened)) => Ok(open_response(opened_keys(&opened), period)),
+            Ok(other) => Err(wrong_answer(&other)),
+            Err(e) => Err(from_engine(&e)),
         }
+    }
+}
+
+pub(crate) fn encapsulated_data(bytes: &[u8]) -> Result<EncapsulatedData, Status> {
+    EncapsulatedData::from_bytes(bytes)
+        .map_err(|e| crate::status::status(tonic::Code::InvalidArgument, "bad_encapsulated", e))
+}
+
+/// The key period an I_MESSAGE is opened in (the month of its own timestamp: RFC 6509
+/// identifiers use it), and what the replay cache knows it by.
+pub(crate) fn message_period(bytes: &[u8]) -> Result<(String, ReplayKey), Status> {
+    let malformed = |e: mikey::MikeyError| {
+        crate::status::status(tonic::Code::InvalidArgument, "malformed_message", e)
+    };
+    let message = Message::parse(bytes).map_err(malformed)?;
+    let im = IMessage::new(&message).map_err(malformed)?;
+    let date = im.time.utc_date();
+    let key = ReplayKey::new(message.hdr.csb_id, im.time, im.rand);
+    Ok((format!("{:04}-{:02}", date.year, date.month), key))
+}
+
+/// What a client gets of an opened I_MESSAGE (a worker sends the same to its gateway).
+pub(crate) fn opened_keys(opened: &OpenedIMessage) -> Opened {
+    let traffic = opened.keys.traffic_keys(0, KeyLengths::default());
+    Opened {
+        tgk: opened.keys.tgk().to_vec(),
+        tek: traffic.tek.to_vec(),
+        salt: traffic.salt.to_vec(),
+        csb_id: opened.keys.csb_id(),
+        initiator_uri: opened.initiator.uri().unwrap_or_default().to_string(),
+    }
+}
+
+fn open_response(opened: Opened, key_period: String) -> proto::OpenIMessageResponse {
+    proto::OpenIMessageResponse {
+        tgk: opened.tgk,
+        tek: opened.tek,
+        salt: opened.salt,
+        initiator_uri: opened.initiator_uri,
+        csb_id: opened.csb_id,
+        key_period,
     }
 }
 
@@ -226,7 +249,7 @@ pub async fn finish_decapsulate(started: Started) -> Result<proto::DecapsulateRe
     }
 }
 
-fn wrong_answer(answer: &Answer) -> Status {
+pub(crate) fn wrong_answer(answer: &Answer) -> Status {
     let kind = match answer {
         Answer::Ssv(_) => "an SSV",
         Answer::Encapsulated(_) => "encapsulated data",

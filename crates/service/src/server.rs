@@ -4,10 +4,11 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use engine::Engine;
+use mikey::ReplayCache;
 use thiserror::Error;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -75,11 +76,11 @@ pub struct Gateway {
     /// before it refuses new connections: the time load balancers need to see the health
     /// change and move clients elsewhere.
     pub drain_grace: Duration,
-    /// Set: decapsulations go to `sakke worker`s over NATS JetStream.
+    /// Set: every request goes to `sakke worker`s over NATS JetStream.
     pub nats: Option<RemoteSettings>,
 }
 
-/// Where decapsulations go with `--nats`, and the gateway's own bounds for them.
+/// Where requests go with `--nats`, and the gateway's own bounds for them.
 pub struct RemoteSettings {
     pub options: NatsOptions,
     /// Requests waiting for workers at most; more are answered busy.
@@ -153,6 +154,7 @@ impl Gateway {
                 keys,
                 max_skew,
                 remote,
+                replay: Mutex::new(ReplayCache::new(engine.config().replay_cache_capacity)),
             }),
             Arc::new(authz),
             counters,

@@ -109,9 +109,9 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N")]
     offload_min_batch: Option<usize>,
 
-    /// Decapsulations go to `sakke worker`s through this NATS server instead of the
-    /// local backends (which still encapsulate and open I_MESSAGEs); at most
-    /// --max-queue of them wait for workers at once, more are answered busy.
+    /// Every request (decapsulate, encapsulate, open I_MESSAGE) goes to `sakke worker`s
+    /// through this NATS server instead of the local backends; at most --max-queue of
+    /// them wait for workers at once, more are answered busy.
     // Boxed: it keeps the command enum's variants of similar sizes.
     #[command(flatten)]
     nats: Box<NatsArgs>,

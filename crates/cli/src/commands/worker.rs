@@ -1,6 +1,7 @@
 //! `sakke worker --nats URL --store DIR`: a scale-out node for `sakke serve --nats`. It
-//! loads its own key store (RSKs never cross the wire) and backends, and pulls
-//! decapsulation jobs from the JetStream work queue as it has free slots.
+//! loads its own key store (RSKs never cross the wire) and backends, and pulls jobs
+//! (decapsulations, encapsulations, I_MESSAGEs to open) from the JetStream work queue
+//! as it has free slots.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;

@@ -10,9 +10,12 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use mikey::eccsi::rand_core::OsRng;
+use sakke_cli::identity::KeyPeriod;
+use sakke_cli::keystore::Store;
 use service::client::{connect, ClientTls};
 use service::proto::sakke_client::SakkeClient;
-use service::proto::{DecapsulateRequest, EncapsulateRequest, Scheduling};
+use service::proto::{DecapsulateRequest, Scheduling};
 use tonic::transport::Channel;
 
 /// A `sakke` process and the JSON lines it prints, read on a thread.
@@ -105,7 +108,9 @@ pub struct Gateway {
     pub dev: PathBuf,
     pub grpc_port: u16,
     pub metrics: String,
+    /// The first of `users`, whom decapsulations are for.
     pub user: String,
+    pub users: Vec<String>,
     pub period: String,
 }
 
@@ -153,6 +158,12 @@ impl Gateway {
             grpc_port: port("listen").parse().unwrap(),
             metrics: format!("127.0.0.1:{}", port("metrics_listen")),
             user: ready["dev_users"][0].as_str().unwrap().into(),
+            users: ready["dev_users"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u.as_str().unwrap().to_string())
+                .collect(),
             period: ready["dev_period"].as_str().unwrap().into(),
             dev: dev.to_path_buf(),
             proc,
@@ -181,29 +192,36 @@ impl Gateway {
             .unwrap()
     }
 
-    /// `n` fresh SSVs for the gateway's first user and their Encapsulated Data
-    /// (encapsulated on the gateway's own engine).
-    pub async fn messages(&self, n: usize) -> Vec<(Vec<u8>, Vec<u8>)> {
-        let client = self.client().await;
-        let mut tasks = Vec::new();
-        for _ in 0..n {
-            let mut client = client.clone();
-            let req = EncapsulateRequest {
-                recipient_uri: self.user.clone(),
-                key_period: self.period.clone(),
-                ssv: None,
-                scheduling: None,
-            };
-            tasks.push(tokio::spawn(async move {
-                let a = client.encapsulate(req).await.unwrap().into_inner();
-                (a.ssv, a.encapsulated)
-            }));
-        }
-        let mut out = Vec::new();
-        for t in tasks {
-            out.push(t.await.unwrap());
-        }
-        out
+    /// `n` fresh SSVs for the gateway's first user and their Encapsulated Data, made here
+    /// from the key store's public key (the gateway's own encapsulations go to workers,
+    /// and a test's inputs should not come from what it tests).
+    pub fn messages(&self, n: usize) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let public = Store::at(Path::new(&self.store())).load_public().unwrap();
+        let id = sakke::Identifier::rfc6509(&self.period, &self.user).unwrap();
+        let to = sakke::RecipientKey::new(&id, &public.z).unwrap();
+        (0..n)
+            .map(|_| {
+                let ssv = sakke::Ssv::random();
+                let ed = sakke::encapsulate_to(&ssv, &to);
+                (ssv.as_bytes().to_vec(), ed.to_bytes().to_vec())
+            })
+            .collect()
+    }
+
+    /// An I_MESSAGE from dev user `from` to dev user `to` (indices into `dev_users`),
+    /// built and signed here with the key store's keys, and what opening it must give.
+    pub fn i_message(&self, from: usize, to: usize) -> mikey::BuiltIMessage {
+        let store = Store::at(Path::new(&self.store()));
+        let public = store.load_public().unwrap();
+        let period: KeyPeriod = self.period.parse().unwrap();
+        let (keys, origin) = store
+            .load_user(&self.users[from].parse().unwrap(), period)
+            .unwrap();
+        let (_, signing) = keys.validate(&public, &origin).unwrap();
+        let party = |i: usize| mikey::PartyId::Uri(self.users[i].clone());
+        let (initiator, responder) = (party(from), party(to));
+        let params = mikey::IMessageParams::new(&initiator, &responder, &signing, &public.z);
+        mikey::build_i_message(&params, &mut OsRng).unwrap()
     }
 
     pub fn decapsulate(&self, ed: &[u8], timeout_ms: Option<u32>) -> DecapsulateRequest {

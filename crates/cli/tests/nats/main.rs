@@ -13,6 +13,7 @@
 mod cluster;
 #[path = "../common/mod.rs"]
 mod common;
+mod kinds;
 mod server;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -59,7 +60,7 @@ fn three_workers_answer_every_request_once_and_right() {
         .map(|_| worker_with_metrics(&nats.url(), &gateway.store(), &[]))
         .unzip();
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let messages = Arc::new(runtime.block_on(gateway.messages(MESSAGES)));
+    let messages = Arc::new(gateway.messages(MESSAGES));
     let started = Instant::now();
     let progress = Arc::new(AtomicUsize::new(0));
     let tally = runtime.block_on(drive(&gateway, messages, REQUESTS, IN_FLIGHT, progress));
@@ -127,7 +128,7 @@ fn a_worker_killed_mid_run_loses_nothing_and_a_new_one_takes_a_share() {
         .map(|_| worker(&nats.url(), &gateway.store(), &ack_wait))
         .collect();
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let messages = Arc::new(runtime.block_on(gateway.messages(MESSAGES)));
+    let messages = Arc::new(gateway.messages(MESSAGES));
     let progress = Arc::new(AtomicUsize::new(0));
     let load = {
         let (gateway, progress) = (Arc::clone(&gateway), Arc::clone(&progress));
@@ -176,7 +177,7 @@ fn no_worker_in_time_is_deadline_exceeded_and_the_gateway_bound_is_busy() {
     };
     let gateway = Gateway::start(&s.path("dev"), &nats.url(), &["--max-queue", "4"]);
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let messages = runtime.block_on(gateway.messages(1));
+    let messages = gateway.messages(1);
     let codes: Vec<(tonic::Code, String)> = runtime.block_on(async {
         let client = gateway.client().await;
         let mut tasks = Vec::new();
@@ -298,7 +299,7 @@ fn a_worker_without_credentials_is_refused() {
     let gateway = Gateway::start(&s.path("dev2"), &url, &["--config", config.as_str()]);
     let mut w = worker(&url, &gateway.store(), &creds);
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let messages = runtime.block_on(gateway.messages(1));
+    let messages = gateway.messages(1);
     let ssv = runtime.block_on(async {
         let mut client = gateway.client().await;
         let req = gateway.decapsulate(&messages[0].1, None);
@@ -344,7 +345,7 @@ fn tls_to_the_nats_server_is_checked_against_the_given_ca() {
 
     let mut w = worker(&url, &gateway.store(), &with_ca);
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let messages = runtime.block_on(gateway.messages(8));
+    let messages = gateway.messages(8);
     let progress = Arc::new(AtomicUsize::new(0));
     let tally = runtime.block_on(drive(&gateway, Arc::new(messages), 40, 8, progress));
     assert_eq!(tally.right, 40, "{tally:?}");
@@ -365,7 +366,7 @@ fn a_nats_server_restart_mid_run_gives_right_answers_or_clear_errors() {
         .map(|_| worker(&nats.url(), &gateway.store(), &ack_wait))
         .collect();
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let messages = Arc::new(runtime.block_on(gateway.messages(MESSAGES)));
+    let messages = Arc::new(gateway.messages(MESSAGES));
     let progress = Arc::new(AtomicUsize::new(0));
     let load = {
         let (gateway, messages, progress) = (
@@ -440,7 +441,7 @@ fn an_nkey_logs_in_and_another_is_refused() {
 
     let mut w = worker(&url, &gateway.store(), &["--nats-nkey-file", &listed]);
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let messages = runtime.block_on(gateway.messages(1));
+    let messages = gateway.messages(1);
     let ssv = runtime.block_on(async {
         let mut client = gateway.client().await;
         let req = gateway.decapsulate(&messages[0].1, None);
@@ -460,7 +461,7 @@ fn a_busy_worker_takes_emergency_jobs_before_older_bulk_ones() {
     };
     let gateway = Arc::new(Gateway::start(&s.path("dev"), &nats.url(), &[]));
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let messages = Arc::new(runtime.block_on(gateway.messages(MESSAGES)));
+    let messages = Arc::new(gateway.messages(MESSAGES));
     let client = runtime.block_on(gateway.client());
     // Requests in flight before any worker exists: bulk ones first, then emergency ones.
     let send = |count: usize, priority: i32| -> Vec<_> {
@@ -533,7 +534,7 @@ fn a_full_job_stream_is_answered_busy() {
         &["--nats-stream-max-jobs", "2"],
     );
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let messages = runtime.block_on(gateway.messages(1));
+    let messages = gateway.messages(1);
     let codes: Vec<(tonic::Code, String)> = runtime.block_on(async {
         let client = gateway.client().await;
         let mut tasks = Vec::new();
@@ -578,7 +579,7 @@ fn a_full_job_stream_is_answered_busy() {
         &nats.url(),
         &["--nats-stream-max-jobs", "3"],
     );
-    let messages = runtime.block_on(wider.messages(1));
+    let messages = wider.messages(1);
     let codes: Vec<tonic::Code> = runtime.block_on(async {
         let mut client = wider.client().await;
         let mut codes = Vec::new();

@@ -82,6 +82,19 @@ pub struct OpenRequest {
     pub max_skew: Duration,
     /// The local clock the timestamp is checked against.
     pub now: SystemTime,
+    /// Whose replay cache refuses a message seen before.
+    pub replay: ReplayCheck,
+}
+
+/// Who remembers accepted I_MESSAGEs (RFC 3830 5.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplayCheck {
+    /// The engine's own cache: one engine answers the client.
+    Engine,
+    /// The caller's: a gateway in front of several workers keeps the one cache every
+    /// answer passes, and a worker must answer a redelivered job as it did the first
+    /// time, so its engine records nothing.
+    Caller,
 }
 
 /// One unit of work.

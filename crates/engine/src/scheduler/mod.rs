@@ -22,7 +22,9 @@ mod run;
 mod ticket;
 
 pub use config::{ConfigError, EngineConfig};
-pub use job::{Answer, EngineError, Job, Kind, OpenRequest, Outcome, Priority, SubmitOptions};
+pub use job::{
+    Answer, EngineError, Job, Kind, OpenRequest, Outcome, Priority, ReplayCheck, SubmitOptions,
+};
 pub use metrics::{Histogram, Metrics};
 pub use ticket::Ticket;
 

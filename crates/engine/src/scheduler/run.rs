@@ -13,7 +13,7 @@ use sakke::{
     BatchOutcome, DecapItem, EncapItem,
 };
 
-use super::job::{Answer, EngineError, Job, Kind, OpenRequest, Outcome};
+use super::job::{Answer, EngineError, Job, Kind, OpenRequest, Outcome, ReplayCheck};
 
 /// Where a batch runs: its backend, and the CPU backend that takes over if it fails.
 pub struct Target<'a> {
@@ -81,8 +81,11 @@ fn decap_batch(jobs: &[&Job], target: &Target<'_>, caches: &OpenCaches) -> Ran {
         .collect();
     {
         let cache = caches.replay.lock().unwrap_or_else(|e| e.into_inner());
-        for c in checked.iter_mut() {
-            if let Ok(Some(v)) = c {
+        for (c, job) in checked.iter_mut().zip(jobs) {
+            if let (Ok(Some(v)), Job::OpenIMessage(request)) = (&c, job) {
+                if request.replay == ReplayCheck::Caller {
+                    continue;
+                }
                 if let Err(e) = cache.check(v.replay_key()) {
                     *c = Err(e.into());
                 }
@@ -116,9 +119,13 @@ fn decap_batch(jobs: &[&Job], target: &Target<'_>, caches: &OpenCaches) -> Ran {
         .map(|(job, check)| match (job, check) {
             (_, Err(e)) => Err(e),
             (Job::Decapsulate { .. }, _) => next(&mut ssvs)?.map(Answer::Ssv),
-            (Job::OpenIMessage(_), Ok(Some(v))) => {
+            (Job::OpenIMessage(request), Ok(Some(v))) => {
                 let ssv = next(&mut ssvs)??;
-                Ok(Answer::Opened(Box::new(v.finish(ssv, &mut cache)?)))
+                let opened = match request.replay {
+                    ReplayCheck::Engine => v.finish(ssv, &mut cache)?,
+                    ReplayCheck::Caller => v.finish(ssv, &mut ReplayCache::new(1))?,
+                };
+                Ok(Answer::Opened(Box::new(opened)))
             }
             _ => Err(EngineError::Internal("job in the wrong batch".into())),
         })

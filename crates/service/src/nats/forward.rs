@@ -1,4 +1,4 @@
-//! The gateway's side of the work queue: admitted decapsulations become job items,
+//! The gateway's side of the work queue: admitted requests become job items,
 //! gathered into jobs under the server's max payload and published to the stream; the
 //! answers come back on this gateway's own subject and each request takes the first
 //! answer for its id. Later answers (a redelivered job answered twice) find no one
@@ -16,14 +16,14 @@ use futures_util::StreamExt;
 use tokio::sync::{mpsc, oneshot};
 use tonic::{Code, Status};
 
-use super::wire::{self, JobItem, JobWriter};
+use super::wire::{self, JobItem, JobWriter, Request};
 use super::{
     connect, job_stream, job_subject, NatsError, NatsOptions, StreamLimits, ANSWERS_PREFIX,
     DOORBELL_SUBJECT,
 };
 use crate::status::status;
 
-/// An SSV, or why there is none.
+/// An answer's body (an SSV, Encapsulated Data, an opened message), or why there is none.
 type Outcome = Result<Vec<u8>, Status>;
 
 pub struct Forwarder {
@@ -160,12 +160,11 @@ impl Forwarder {
         }))
     }
 
-    /// Queues a decapsulation for the workers, or answers busy at once.
+    /// Queues a request for the workers, or answers busy at once; the ticket resolves to
+    /// the answer's body (see [`wire`]).
     pub fn submit(
         &self,
-        user_uri: &str,
-        key_period: &str,
-        encapsulated: &[u8],
+        request: Request,
         priority: Priority,
         deadline: Option<Instant>,
     ) -> Result<RemoteTicket, Status> {
@@ -175,9 +174,7 @@ impl Forwarder {
             id,
             priority,
             deadline_unix_ms: unix_ms(deadline),
-            user_uri: user_uri.into(),
-            key_period: key_period.into(),
-            encapsulated: encapsulated.into(),
+            request,
         };
         item.check()
             .map_err(|e| crate::status::bad_request(e.to_string()))?;
@@ -211,7 +208,7 @@ impl Forwarder {
         let waiting = self.waiting.0.lock().expect("not poisoned").len();
         let mut out = String::new();
         for (name, help, value) in [
-            ("forwarded_total", "Decapsulations published for workers.", &c.forwarded),
+            ("forwarded_total", "Requests (decapsulations, encapsulations, I_MESSAGEs) published for workers.", &c.forwarded),
             ("jobs_total", "Jobs (groups of requests) published.", &c.jobs),
             ("answered_total", "Requests answered by a worker.", &c.answered),
             ("answers_dropped_total", "Answers that found no one waiting (a redelivered job answered twice, or a request past its deadline).", &c.dropped),

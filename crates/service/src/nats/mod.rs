@@ -1,14 +1,19 @@
 //! Scale-out on NATS JetStream (DESIGN.md 5): gateways (`sakke serve --nats`) publish
-//! decapsulation jobs to a work-queue stream, one subject per priority; workers (`sakke
-//! worker --nats`) pull as many as they have free batch slots, emergency jobs first,
-//! answer on the gateway's own subject, then ack.
+//! every request (decapsulations, encapsulations, I_MESSAGEs to open) as jobs to a
+//! work-queue stream, one subject per priority; workers (`sakke worker --nats`) pull as
+//! many as they have free batch slots, emergency jobs first, answer on the gateway's own
+//! subject, then ack.
 //!
 //! A job a worker took but never acked (the worker died) is redelivered after the
-//! consumer's `ack_wait`; the same Encapsulated Data always gives the same SSV, and the
-//! gateway keeps the first answer for each request and drops the rest, so every request
-//! is answered once. Jobs carry no long-term secret (see [`wire`]). Workers also answer
-//! status surveys ([`status`]), which `sakke workers` sends.
+//! consumer's `ack_wait`; every job gives the same answer each time (the same
+//! Encapsulated Data the same SSV; an encapsulation carries the SSV the gateway chose;
+//! an I_MESSAGE is judged against the gateway's clock at receipt and the gateway keeps
+//! the replay cache), and the gateway keeps the first answer for each request and drops
+//! the rest, so every request is answered once. Jobs carry no long-term secret (see
+//! [`wire`]). Workers also answer status surveys ([`status`]), which `sakke workers`
+//! sends.
 
+mod compute;
 mod forward;
 pub mod status;
 pub mod wire;
@@ -25,17 +30,19 @@ pub use forward::{Forwarder, RemoteTicket};
 pub use status::{survey, survey_once, Survey, WorkerStatus, STATUS_SUBJECT};
 pub use worker::{Worker, WorkerStats};
 
-/// The work-queue stream, and the prefix of the subjects gateways publish
-/// decapsulations to: one subject per priority (`sakke.jobs.decapsulate.emergency`,
-/// `.normal`, `.bulk`), so that a worker can take emergency jobs before older bulk ones.
-pub const STREAM: &str = "SAKKE_DECAPSULATIONS";
-pub const DECAPSULATE_SUBJECT: &str = "sakke.jobs.decapsulate";
+/// The work-queue stream, and the prefix of the subjects gateways publish jobs to: one
+/// subject per priority (`sakke.work.emergency`, `.normal`, `.bulk`), so that a worker
+/// can take emergency jobs before older bulk ones. (Names of their own: the streams of
+/// earlier versions, `SAKKE_JOBS` and `SAKKE_DECAPSULATIONS`, took `sakke.jobs.>`.)
+pub const STREAM: &str = "SAKKE_WORK";
+pub const JOB_SUBJECT: &str = "sakke.work";
 /// The prefix of the durable pull consumers every worker shares, one per priority
 /// (`sakke-workers-emergency`, ...).
 pub const CONSUMER: &str = "sakke-workers";
 /// Gateways ring this (core NATS, no payload) once a job is stored, so that idle
 /// workers fetch at once instead of polling; a lost ring costs at most [`IDLE_POLL`].
-pub const DOORBELL_SUBJECT: &str = "sakke.jobs.doorbell";
+/// (Outside `sakke.work.*`, which the stream captures.)
+pub const DOORBELL_SUBJECT: &str = "sakke.doorbell";
 /// How long an idle worker waits for a doorbell before it looks anyway.
 pub const IDLE_POLL: Duration = Duration::from_millis(250);
 /// Prefix of each gateway's answer subject (`sakke.answers.<gateway id>`).
@@ -63,7 +70,7 @@ impl StreamLimits {
     fn stream_config(&self) -> stream::Config {
         stream::Config {
             name: STREAM.into(),
-            subjects: vec![format!("{DECAPSULATE_SUBJECT}.*")],
+            subjects: vec![format!("{JOB_SUBJECT}.*")],
             retention: stream::RetentionPolicy::WorkQueue,
             discard: stream::DiscardPolicy::New,
             max_messages: self.max_jobs,
@@ -138,9 +145,9 @@ pub fn priority_name(priority: Priority) -> &'static str {
     }
 }
 
-/// The subject decapsulation jobs of one priority are published to.
+/// The subject jobs of one priority are published to.
 pub fn job_subject(priority: Priority) -> String {
-    format!("{DECAPSULATE_SUBJECT}.{}", priority_name(priority))
+    format!("{JOB_SUBJECT}.{}", priority_name(priority))
 }
 
 /// The work-queue stream, created if missing: file storage, bounded in count and age,

@@ -1,4 +1,5 @@
-//! `sakke worker`: pulls decapsulation jobs from the work queue, as many as it has free
+//! `sakke worker`: pulls jobs (decapsulations, encapsulations, I_MESSAGEs to open) from
+//! the work queue, as many as it has free
 //! slots (capacity-aware, unlike a queue group that picks members at random), from the
 //! emergency subject first, then normal, then bulk (idle, it waits for a gateway's
 //! doorbell), runs them
@@ -11,24 +12,21 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use async_nats::jetstream::{self, AckKind};
-use engine::scheduler::Answer;
-use engine::{Engine, Job, Priority, SubmitOptions, Ticket};
+use engine::{Engine, Priority};
 use futures_util::{FutureExt, StreamExt};
-use sakke::EncapsulatedData;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
-use tonic::{Code, Status};
 
+use super::compute;
 use super::status::{WorkerStatus, STATUS_SUBJECT};
-use super::wire::{self, AnswerItem, JobItem};
+use super::wire::{self, AnswerItem};
 use super::{
     connect, job_consumer, job_stream, NatsError, NatsOptions, DOORBELL_SUBJECT, IDLE_POLL,
 };
 use crate::keyring::KeyRing;
-use crate::status::{from_engine, status, unknown_user};
 use crate::ServeError;
 
 pub struct Worker {
@@ -320,36 +318,6 @@ fn render(
     })
 }
 
-/// The engine deadline for a Unix-milliseconds deadline; one already past answers
-/// deadline-exceeded at once.
-fn deadline(unix_ms: u64) -> Option<Instant> {
-    if unix_ms == 0 {
-        return None;
-    }
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64);
-    Some(Instant::now() + Duration::from_millis(unix_ms.saturating_sub(now)))
-}
-
-fn start(shared: &Shared, item: &JobItem) -> Result<Ticket, Status> {
-    let user = shared
-        .keys
-        .get(&item.user_uri, &item.key_period)
-        .ok_or_else(|| unknown_user(&item.user_uri, &item.key_period))?;
-    let encapsulated = EncapsulatedData::from_bytes(&item.encapsulated)
-        .map_err(|e| status(Code::InvalidArgument, "bad_encapsulated", e))?;
-    let job = Job::Decapsulate {
-        key: user.receiver.clone(),
-        encapsulated,
-    };
-    let options = SubmitOptions {
-        priority: item.priority,
-        deadline: deadline(item.deadline_unix_ms),
-    };
-    Ok(shared.engine.submit(job, options))
-}
-
 /// Runs one job's requests, publishes their answers, then acks. A failed publish leaves
 /// the job unacked, to be redelivered.
 async fn handle(
@@ -362,18 +330,12 @@ async fn handle(
     let started: Vec<_> = job
         .items
         .iter()
-        .map(|i| (i.id, start(&shared, i)))
+        .map(|i| (i.id, compute::start(&shared.engine, &shared.keys, i)))
         .collect();
     let mut answers = Vec::with_capacity(started.len());
     for (id, started) in started {
         let result = match started {
-            Ok(ticket) => match ticket.await {
-                Ok(Answer::Ssv(ssv)) => Ok(ssv.as_bytes().to_vec()),
-                Ok(_) => Err(Status::internal(
-                    "internal: the engine answered another kind",
-                )),
-                Err(e) => Err(from_engine(&e)),
-            },
+            Ok(ticket) => compute::finish(ticket).await,
             Err(status) => Err(status),
         };
         answers.push(AnswerItem {
