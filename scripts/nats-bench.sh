@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Scale-out on one machine (README "Scale-out"): `sakke load` through one gateway
 # (`sakke serve --nats`) with one worker pinned to core 0, then two pinned one per core;
-# and the latency of the NATS hop at low load against `sakke serve` with local backends.
+# the same for encapsulations (`--op encapsulate`, which the workers compute too); and the
+# latency of the NATS hop at low load against `sakke serve` with local backends.
 # Results (the `sakke load` JSON and SVG of each run) in bench-results/.
 #   SAKKE=path/to/sakke bash scripts/nats-bench.sh
 set -euo pipefail
@@ -42,9 +43,13 @@ worker 0
 load 25051 3 "warm-up" --concurrency "$CONCURRENCY" --out-dir "$work"
 load 25051 "$DURATION" "nats: one worker pinned to core 0" --concurrency "$CONCURRENCY"
 load 25051 "$DURATION" "nats hop at low load: one worker" --rate 20
+load 25051 "$DURATION" "nats encapsulations: one worker pinned to core 0" \
+    --concurrency "$CONCURRENCY" --op encapsulate
 worker 1
 load 25051 3 "warm-up" --concurrency "$CONCURRENCY" --out-dir "$work"
 load 25051 "$DURATION" "nats: two workers pinned to cores 0 and 1" --concurrency "$CONCURRENCY"
+load 25051 "$DURATION" "nats encapsulations: two workers pinned to cores 0 and 1" \
+    --concurrency "$CONCURRENCY" --op encapsulate
 
 # The same load against a gateway with its own local backend, one thread, batching as a
 # worker does (2 ms).

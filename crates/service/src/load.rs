@@ -1,10 +1,12 @@
-//! `sakke load`: drives a gateway with decapsulations and checks every answer, open loop
-//! (a fixed arrival rate, whatever the latency: what a gateway in front of many phones
-//! sees) or closed loop (a fixed number of requests in flight), and reports latency
-//! percentiles per priority.
+//! `sakke load`: drives a gateway with decapsulations (or encapsulations) and checks
+//! every answer, open loop (a fixed arrival rate, whatever the latency: what a gateway in
+//! front of many phones sees) or closed loop (a fixed number of requests in flight), and
+//! reports latency percentiles per priority.
 //!
 //! The SSVs to check against come from the server itself: a few `Encapsulate` calls
-//! first, whose Encapsulated Data is then decapsulated over and over.
+//! first, whose Encapsulated Data is then decapsulated over and over, or whose SSVs are
+//! encapsulated again (RFC 6508 encapsulation is deterministic in the SSV, so every
+//! answer must be the sample's Encapsulated Data).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -30,7 +32,26 @@ pub enum Pace {
     Concurrency(usize),
 }
 
+/// What each request of a run asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// Decapsulate a sample: the answer must be its SSV.
+    Decapsulate,
+    /// Encapsulate a sample's SSV to the user: the answer must be its Encapsulated Data.
+    Encapsulate,
+}
+
+impl Operation {
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::Decapsulate => "decapsulate",
+            Operation::Encapsulate => "encapsulate",
+        }
+    }
+}
+
 pub struct LoadPlan {
+    pub operation: Operation,
     pub user: String,
     pub period: String,
     pub pace: Pace,
@@ -60,8 +81,8 @@ pub struct PriorityReport {
     pub priority: &'static str,
     pub sent: u64,
     pub ok: u64,
-    /// Answers that arrived with an SSV other than the one encapsulated: always 0 from
-    /// a correct server.
+    /// Answers that arrived with an SSV other than the one encapsulated (or Encapsulated
+    /// Data other than the sample's): always 0 from a correct server.
     pub wrong: u64,
     /// Failed answers by gRPC code.
     pub errors: BTreeMap<String, u64>,
@@ -225,23 +246,38 @@ async fn one(
 ) -> Outcome {
     let sample = &samples[i % samples.len()];
     let priority = plan.priorities[i % plan.priorities.len()];
-    let request = proto::DecapsulateRequest {
-        user_uri: plan.user.clone(),
-        key_period: plan.period.clone(),
-        encapsulated: sample.encapsulated.clone(),
-        scheduling: Some(proto::Scheduling {
-            priority: priority as i32,
-            timeout_ms: plan.timeout_ms,
-        }),
-    };
+    let scheduling = Some(proto::Scheduling {
+        priority: priority as i32,
+        timeout_ms: plan.timeout_ms,
+    });
     let sent = Instant::now();
-    let result = client.decapsulate(request).await;
+    let result = match plan.operation {
+        Operation::Decapsulate => client
+            .decapsulate(proto::DecapsulateRequest {
+                user_uri: plan.user.clone(),
+                key_period: plan.period.clone(),
+                encapsulated: sample.encapsulated.clone(),
+                scheduling,
+            })
+            .await
+            .map(|answer| answer.into_inner().ssv == sample.ssv),
+        Operation::Encapsulate => client
+            .encapsulate(proto::EncapsulateRequest {
+                recipient_uri: plan.user.clone(),
+                key_period: plan.period.clone(),
+                ssv: Some(sample.ssv.clone()),
+                scheduling,
+            })
+            .await
+            .map(|answer| {
+                let answer = answer.into_inner();
+                answer.encapsulated == sample.encapsulated && answer.ssv == sample.ssv
+            }),
+    };
     Outcome {
         priority,
         latency: sent.elapsed(),
-        result: result
-            .map(|answer| answer.into_inner().ssv == sample.ssv)
-            .map_err(|status| status.code()),
+        result: result.map_err(|status| status.code()),
     }
 }
 

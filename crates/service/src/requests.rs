@@ -123,10 +123,8 @@ impl Context {
         wire_timeout: Option<Duration>,
     ) -> Result<proto::EncapsulateResponse, Status> {
         check_period(&req.key_period)?;
-        let id = Identifier::rfc6509(&req.key_period, &req.recipient_uri)
+        Identifier::rfc6509(&req.key_period, &req.recipient_uri)
             .map_err(|e| bad_request(format!("recipient identifier: {e}")))?;
-        let to = RecipientKey::new(&id, self.keys.sakke_public_key())
-            .map_err(|e| bad_request(format!("recipient key: {e}")))?;
         let ssv = match &req.ssv {
             Some(bytes) => Ssv::from_bytes(bytes).map_err(|e| bad_request(format!("ssv: {e}")))?,
             None => Ssv::random(),
@@ -136,7 +134,7 @@ impl Context {
             Some(remote) => remote::encapsulate(remote, req, &ssv, options).await?,
             None => {
                 let job = Job::Encapsulate {
-                    to: Arc::new(to),
+                    to: recipient(&self.keys, &req.recipient_uri, &req.key_period)?,
                     ssv: ssv.clone(),
                 };
                 match self.engine.submit(job, options).await {
@@ -188,6 +186,16 @@ impl Context {
             Err(e) => Err(from_engine(&e)),
         }
     }
+}
+
+/// What encapsulating to a user needs (the ring remembers it).
+pub(crate) fn recipient(
+    keys: &KeyRing,
+    uri: &str,
+    period: &str,
+) -> Result<Arc<RecipientKey>, Status> {
+    keys.recipient(uri, period)
+        .map_err(|e| bad_request(format!("recipient key: {e}")))
 }
 
 pub(crate) fn encapsulated_data(bytes: &[u8]) -> Result<EncapsulatedData, Status> {

@@ -6,11 +6,12 @@ mod common;
 use std::time::Duration;
 
 use common::{quick, TestGateway, ALICE};
-use service::load::{run, LoadPlan, Pace};
+use service::load::{run, LoadPlan, Operation, Pace};
 use service::proto::Priority;
 
 fn plan(gw: &TestGateway, pace: Pace) -> LoadPlan {
     LoadPlan {
+        operation: Operation::Decapsulate,
         user: ALICE.into(),
         period: gw.period.clone(),
         pace,
@@ -54,5 +55,17 @@ async fn closed_and_open_loop_runs_check_every_answer() {
     assert!((38..=42).contains(&open.sent), "{open:?}");
     assert_eq!((open.ok, open.wrong), (open.sent, 0), "{open:?}");
     assert!(run(&[], plan(&gw, Pace::Rate(40.0))).await.is_err());
+
+    // Encapsulations of the samples' SSVs: every answer is the sample's data again.
+    let encapsulations = LoadPlan {
+        operation: Operation::Encapsulate,
+        ..plan(&gw, Pace::Concurrency(4))
+    };
+    let before = gw.submitted();
+    let encap = run(&clients, encapsulations).await.unwrap();
+    assert!(encap.ok > 0, "{encap:?}");
+    assert_eq!((encap.sent, encap.wrong), (encap.ok, 0), "{encap:?}");
+    // The 16 samples, then the run's own requests, all reached the engine.
+    assert_eq!(gw.submitted() - before, 16 + encap.sent);
     gw.stop().await;
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use service::client::ClientTls;
-use service::load::{LoadPlan, Pace};
+use service::load::{LoadPlan, Operation, Pace};
 use service::proto::Priority;
 
 use crate::machine::RunHeader;
@@ -24,6 +24,21 @@ enum Mix {
     Bulk,
     /// One emergency and one bulk request in every ten, the rest normal.
     Mixed,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Op {
+    Decapsulate,
+    Encapsulate,
+}
+
+impl Op {
+    fn operation(self) -> Operation {
+        match self {
+            Op::Decapsulate => Operation::Decapsulate,
+            Op::Encapsulate => Operation::Encapsulate,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -82,6 +97,11 @@ pub struct LoadArgs {
 
     #[arg(long, value_enum, default_value = "normal")]
     priority: Mix,
+
+    /// What every request asks: decapsulate a sample (its SSV must come back), or
+    /// encapsulate a sample's SSV again (its Encapsulated Data must come back).
+    #[arg(long, value_enum, default_value = "decapsulate")]
+    op: Op,
 
     /// Per-request deadline, milliseconds.
     #[arg(long, value_name = "MS")]
@@ -163,6 +183,7 @@ pub fn run(args: &LoadArgs, json: bool) -> Result<()> {
     let plans: Vec<LoadPlan> = paces
         .iter()
         .map(|&pace| LoadPlan {
+            operation: args.op.operation(),
             user: args.user.clone(),
             period: args.period.clone(),
             pace,
@@ -195,6 +216,7 @@ pub fn run(args: &LoadArgs, json: bool) -> Result<()> {
         run,
         settings: Settings {
             url: args.url.clone(),
+            operation: args.op.operation().name(),
             user: args.user.clone(),
             period: args.period.clone(),
             connections: args.connections,
@@ -224,7 +246,7 @@ pub fn run(args: &LoadArgs, json: bool) -> Result<()> {
     }
     let wrong: u64 = document.steps.iter().map(|s| s.wrong).sum();
     if wrong > 0 {
-        bail!("{wrong} answers carried a wrong SSV");
+        bail!("{wrong} answers were wrong (an SSV or Encapsulated Data other than the sample's)");
     }
     Ok(())
 }

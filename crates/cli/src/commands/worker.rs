@@ -49,6 +49,12 @@ pub struct WorkerArgs {
     #[arg(long, value_name = "MS", default_value_t = 30_000)]
     ack_wait_ms: u64,
 
+    /// Jobs delivered to workers and not yet acked, at most, over all workers of a
+    /// priority; applied to the shared consumers even if they exist [default: what they
+    /// have; 20000 for new ones]. Raise it when (workers x slots) / requests per job outgrows it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..))]
+    max_ack_pending: Option<i64>,
+
     /// Plain-HTTP address serving GET /metrics (the engine's and the worker's counters);
     /// none by default.
     #[arg(long, value_name = "ADDR")]
@@ -91,6 +97,7 @@ pub fn run(args: &WorkerArgs, json: bool) -> Result<()> {
         backend: args.backend.clone(),
         slots,
         ack_wait: Duration::from_millis(args.ack_wait_ms),
+        max_ack_pending: args.max_ack_pending,
         metrics_listen: args.metrics_listen,
     };
     let stats = Arc::new(WorkerStats::default());

@@ -1,11 +1,12 @@
 //! `sakke workers --nats URL`: the workers connected to a NATS deployment, each with its
-//! backend, users, free slots and what it has served, from one status survey.
+//! backend, users, free slots and what it has served, from one status survey; and the job
+//! queues per priority as the server reports them (waiting, unacked, redelivered).
 
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use service::nats::{self, WorkerStatus};
+use service::nats::{self, QueueStatus, WorkerStatus};
 
 use super::serve::NatsArgs;
 
@@ -30,7 +31,11 @@ pub fn run(args: &WorkersArgs, json: bool) -> Result<()> {
     if json {
         println!(
             "{}",
-            serde_json::json!({ "workers": survey.workers, "unreadable": survey.unreadable })
+            serde_json::json!({
+                "workers": survey.workers,
+                "unreadable": survey.unreadable,
+                "queues": survey.queues,
+            })
         );
         return Ok(());
     }
@@ -40,6 +45,7 @@ pub fn run(args: &WorkersArgs, json: bool) -> Result<()> {
         "{} worker(s), {total} request(s) answered in all",
         survey.workers.len()
     );
+    print!("{}", queue_table(&survey.queues));
     if survey.unreadable > 0 {
         println!(
             "{} other answer(s) on the survey were not a worker status (an incompatible \
@@ -67,6 +73,23 @@ fn table(workers: &[WorkerStatus]) -> String {
             w.answered,
             w.bad_jobs,
             w.uptime_s
+        );
+    }
+    out
+}
+
+fn queue_table(queues: &[QueueStatus]) -> String {
+    if queues.is_empty() {
+        return "no job queues yet (no gateway or worker has connected)\n".into();
+    }
+    let mut out = format!(
+        "{:<10} {:>9} {:>9} {:>12} {:>16} {:>12}\n",
+        "queue", "waiting", "unacked", "redelivered", "max ack pending", "ack wait ms"
+    );
+    for q in queues {
+        out += &format!(
+            "{:<10} {:>9} {:>9} {:>12} {:>16} {:>12}\n",
+            q.priority, q.waiting, q.unacked, q.redelivered, q.max_ack_pending, q.ack_wait_ms
         );
     }
     out

@@ -6,10 +6,10 @@ use mikey::KeyLengths;
 use service::proto::{EncapsulateRequest, OpenIMessageRequest};
 use tonic::Code;
 
-use super::answered_by;
 use super::cluster::{worker, Gateway};
 use super::common::Scratch;
 use super::server::NatsServer;
+use super::{answered_by, sakke_workers};
 
 #[test]
 fn encapsulations_and_i_messages_are_computed_by_the_workers() {
@@ -126,6 +126,21 @@ fn encapsulations_and_i_messages_are_computed_by_the_workers() {
         .filter(|r| r.as_ref().is_err_and(|m| m.starts_with("replay: ")))
         .count();
     assert_eq!(replays, 1, "{results:?}");
+
+    // A worker that joins with --max-ack-pending brings the shared consumers to it (the
+    // deployment's bound), keeping the ack_wait they were made with.
+    let mut third = worker(&nats.url(), &gateway.store(), &["--max-ack-pending", "7"]);
+    let survey = sakke_workers(&nats.url());
+    let queues = survey["queues"].as_array().unwrap();
+    assert_eq!(queues.len(), 3, "{survey}");
+    for q in queues {
+        assert_eq!(
+            (&q["max_ack_pending"], &q["ack_wait_ms"]),
+            (&7.into(), &30_000.into()),
+            "{q}"
+        );
+    }
+    assert_eq!(answered_by(third.stop()), 0);
 
     // Every forwarded request was answered once, by one of the workers.
     let forwarded = gateway.metric("sakke_nats_forwarded_total");

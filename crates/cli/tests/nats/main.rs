@@ -85,6 +85,23 @@ fn three_workers_answer_every_request_once_and_right() {
     // `sakke workers` lists the three, each with what it served.
     let survey = sakke_workers(&nats.url());
     assert_eq!(survey["unreadable"], 0, "{survey}");
+    // The queues as the server sees them: everything taken and acked, nothing
+    // redelivered, the consumers' defaults.
+    let queues = survey["queues"].as_array().unwrap();
+    let names: Vec<&str> = queues
+        .iter()
+        .map(|q| q["priority"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["emergency", "normal", "bulk"], "{survey}");
+    for q in queues {
+        assert_eq!(
+            (&q["waiting"], &q["unacked"], &q["redelivered"]),
+            (&0.into(), &0.into(), &0.into()),
+            "{q}"
+        );
+        assert_eq!(q["max_ack_pending"], 20_000, "{q}");
+        assert_eq!(q["ack_wait_ms"], 30_000, "{q}");
+    }
     let listed = survey["workers"].as_array().unwrap();
     assert_eq!(listed.len(), 3, "{survey}");
     let mut surveyed: Vec<u64> = listed

@@ -2,19 +2,19 @@
 //! key store, and the body of the answer (see [`wire`](super::wire)). Every request is
 //! checked again here: a worker trusts no job more than the gateway trusted the client.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use engine::scheduler::{Answer, OpenRequest, ReplayCheck};
 use engine::{Engine, Job, SubmitOptions, Ticket};
 use mikey::PartyId;
-use sakke::{Identifier, RecipientKey};
 use tonic::Status;
 
 use super::wire::{JobItem, Request};
 use crate::keyring::KeyRing;
-use crate::requests::{check_period, encapsulated_data, message_period, opened_keys, wrong_answer};
-use crate::status::{bad_request, from_engine, unknown_user};
+use crate::requests::{
+    check_period, encapsulated_data, message_period, opened_keys, recipient, wrong_answer,
+};
+use crate::status::{from_engine, unknown_user};
 
 /// The engine deadline for a Unix-milliseconds deadline; one already past answers
 /// deadline-exceeded at once.
@@ -49,12 +49,8 @@ pub fn start(engine: &Engine, keys: &KeyRing, item: &JobItem) -> Result<Ticket, 
             ssv,
         } => {
             check_period(key_period)?;
-            let id = Identifier::rfc6509(key_period, recipient_uri)
-                .map_err(|e| bad_request(format!("recipient identifier: {e}")))?;
-            let to = RecipientKey::new(&id, keys.sakke_public_key())
-                .map_err(|e| bad_request(format!("recipient key: {e}")))?;
             Job::Encapsulate {
-                to: Arc::new(to),
+                to: recipient(keys, recipient_uri, key_period)?,
                 ssv: ssv.clone(),
             }
         }

@@ -15,6 +15,7 @@
 
 mod compute;
 mod forward;
+mod queues;
 pub mod status;
 pub mod wire;
 mod worker;
@@ -27,6 +28,7 @@ use engine::Priority;
 use thiserror::Error;
 
 pub use forward::{Forwarder, RemoteTicket};
+pub use queues::{queues, QueueStatus};
 pub use status::{survey, survey_once, Survey, WorkerStatus, STATUS_SUBJECT};
 pub use worker::{Worker, WorkerStats};
 
@@ -178,27 +180,44 @@ pub async fn job_stream(
     Ok(stream)
 }
 
+/// Jobs delivered and not yet acked at once, over all workers of a priority, unless a
+/// worker says otherwise (`--max-ack-pending`).
+pub const MAX_ACK_PENDING: i64 = 20_000;
+
 /// The workers' shared durable pull consumer for one priority's subject, created if
-/// missing with `ack_wait` (the first to create it sets it: later workers use the
-/// consumer as it is).
+/// missing with `ack_wait` and `max_ack_pending` (default [`MAX_ACK_PENDING`]). The first
+/// to create it sets `ack_wait`: later workers keep it. A `max_ack_pending` given is
+/// applied to an existing consumer too, since it bounds the whole deployment: more
+/// workers with more slots need more jobs in flight.
 pub async fn job_consumer(
     stream: &stream::Stream,
     priority: Priority,
     ack_wait: Duration,
+    max_ack_pending: Option<i64>,
 ) -> Result<consumer::PullConsumer, NatsError> {
     let name = format!("{CONSUMER}-{}", priority_name(priority));
-    stream
-        .get_or_create_consumer(
-            &name,
-            consumer::pull::Config {
-                durable_name: Some(name.clone()),
-                filter_subject: job_subject(priority),
-                ack_policy: consumer::AckPolicy::Explicit,
-                ack_wait,
-                max_ack_pending: 20_000,
-                ..Default::default()
-            },
-        )
+    let config = |ack_wait, max_ack_pending| consumer::pull::Config {
+        durable_name: Some(name.clone()),
+        filter_subject: job_subject(priority),
+        ack_policy: consumer::AckPolicy::Explicit,
+        ack_wait,
+        max_ack_pending,
+        ..Default::default()
+    };
+    let fail = js_error("consumer");
+    let wanted = max_ack_pending.unwrap_or(MAX_ACK_PENDING);
+    let consumer: consumer::PullConsumer = stream
+        .get_or_create_consumer(&name, config(ack_wait, wanted))
         .await
-        .map_err(|e| js_error("consumer")(e.to_string()))
+        .map_err(|e| fail(e.to_string()))?;
+    let found = &consumer.cached_info().config;
+    match max_ack_pending {
+        // Creating a durable consumer that exists, with only editable settings changed,
+        // updates it (nats-server 2.9 has no separate update request).
+        Some(wanted) if found.max_ack_pending != wanted => stream
+            .create_consumer(config(found.ack_wait, wanted))
+            .await
+            .map_err(|e| fail(e.to_string())),
+        _ => Ok(consumer),
+    }
 }

@@ -39,6 +39,8 @@ pub struct WorkerStatus {
 pub struct Survey {
     /// Sorted by name.
     pub workers: Vec<WorkerStatus>,
+    /// The job queues, emergency first, as the server reports them.
+    pub queues: Vec<super::QueueStatus>,
     /// Answers on the survey's inbox that were not a worker status (another program
     /// answering on the subject, or a worker of an incompatible version).
     pub unreadable: usize,
@@ -75,7 +77,8 @@ pub async fn survey(client: &async_nats::Client, wait: Duration) -> Result<Surve
     Ok(survey)
 }
 
-/// Connects as `options` says, runs one [`survey`] and disconnects: `sakke workers`.
+/// Connects as `options` says, runs one [`survey`], reads the [`queues`](super::queues)
+/// and disconnects: `sakke workers`.
 pub fn survey_once(options: &NatsOptions, wait: Duration) -> Result<Survey, ServeError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -83,6 +86,8 @@ pub fn survey_once(options: &NatsOptions, wait: Duration) -> Result<Survey, Serv
         .map_err(ServeError::Runtime)?;
     runtime.block_on(async {
         let client = connect(options).await?;
-        Ok(survey(&client, wait).await?)
+        let mut heard = survey(&client, wait).await?;
+        heard.queues = super::queues(&async_nats::jetstream::new(client)).await?;
+        Ok(heard)
     })
 }

@@ -29,6 +29,10 @@ use super::{
 use crate::keyring::KeyRing;
 use crate::ServeError;
 
+/// A fetch asks for what is waiting now (no wait on the server), so its batch ends in a
+/// round trip; one that has not ended in this long never will.
+const FETCH_WAIT: Duration = Duration::from_secs(2);
+
 pub struct Worker {
     pub engine: Engine,
     pub keys: Arc<KeyRing>,
@@ -40,6 +44,9 @@ pub struct Worker {
     pub slots: usize,
     /// Redelivery delay of a job whose worker died, if this worker creates the consumer.
     pub ack_wait: Duration,
+    /// Jobs delivered and unacked at once over all workers (see [`job_consumer`]); `None`
+    /// keeps what the consumers have.
+    pub max_ack_pending: Option<i64>,
     /// Plain-HTTP `GET /metrics`: the engine's metrics and [`WorkerStats`].
     pub metrics_listen: Option<SocketAddr>,
 }
@@ -75,7 +82,8 @@ impl Worker {
         let stream = job_stream(&js, None).await?;
         let mut consumers = Vec::new();
         for priority in Priority::ALL {
-            consumers.push(job_consumer(&stream, priority, self.ack_wait).await?);
+            consumers
+                .push(job_consumer(&stream, priority, self.ack_wait, self.max_ack_pending).await?);
         }
         let subscribe = |subject: &str, e: async_nats::SubscribeError| NatsError::Subscribe {
             subject: subject.into(),
@@ -160,6 +168,13 @@ impl Worker {
                     let next = tokio::select! {
                         next = batch.next() => next,
                         _ = &mut stop => break 'pull,
+                        _ = tokio::time::sleep(FETCH_WAIT) => {
+                            // The server went away mid-fetch (a restart): its end of the
+                            // batch will never come. What it did deliver is redelivered
+                            // after ack_wait.
+                            eprintln!("sakke worker: no end of a fetch in {FETCH_WAIT:?}; pulling again");
+                            break;
+                        }
                     };
                     let message = match next {
                         Some(Ok(message)) => message,

@@ -23,6 +23,8 @@ pub struct Document {
 #[derive(Debug, Serialize)]
 pub struct Settings {
     pub url: String,
+    /// "decapsulate" or "encapsulate".
+    pub operation: &'static str,
     pub user: String,
     pub period: String,
     pub connections: usize,
