@@ -24,18 +24,41 @@ sleep 1
 pids+=($!)
 until grep -q "key period" "$work/serve.log" 2>/dev/null; do sleep 0.2; done
 period=$(grep -o "key period [0-9-]*" "$work/serve.log" | awk '{print $3}')
+# CPU seconds (user + system) a process has used, from /proc; and those of the waited-for
+# children of this script (the finished `sakke load` runs), from `times`.
+cpu_of() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; }
+# (`times` must run in this shell, not in a command substitution's subshell.)
+children_cpu() {
+    times >"$work/times"
+    awk 'NR == 2 {gsub(/[ms]/, " "); print $1 * 60 + $2 + $3 * 60 + $4}' "$work/times"
+}
+names=(nats-server gateway)
 load() { # port, seconds, note, load flags...
     local port=$1 duration=$2 note=$3
     shift 3
+    local before=() i
+    for i in "${!pids[@]}"; do before[i]=$(cpu_of "${pids[i]}"); done
+    local client_before client_after
+    children_cpu >"$work/client-before"
+    client_before=$(cat "$work/client-before")
     "$SAKKE" load --url "https://localhost:$port" --ca "$work/dev/ca.pem" \
         --cert "$work/dev/client.pem" --key "$work/dev/client.key" \
         --user tel:+447700900001 --period "$period" --duration "$duration" \
         --note "$note" --note "sakke: $SAKKE" --note "before: $(uptime)" "$@"
+    # Where the machine's CPU went during the step (a 10 s step on 2 cores has 20 s).
+    local used="cpu s during \"$note\":"
+    for i in "${!pids[@]}"; do
+        used+=" ${names[i]} $(awk -v a="${before[i]}" -v b="$(cpu_of "${pids[i]}")" 'BEGIN {printf "%.2f", b - a}'),"
+    done
+    children_cpu >"$work/client-after"
+    client_after=$(cat "$work/client-after")
+    echo "$used load client $(awk -v a="$client_before" -v b="$client_after" 'BEGIN {printf "%.2f", b - a}')"
 }
 worker() { # core
     taskset -c "$1" "$SAKKE" worker --nats "$url" --store "$work/dev/keystore" --threads 1 \
         >"$work/worker-$1.log" &
     pids+=($!)
+    names+=("worker-$1")
     until grep -q "pulling" "$work/worker-$1.log" 2>/dev/null; do sleep 0.2; done
 }
 
@@ -57,6 +80,7 @@ load 25051 "$DURATION" "nats encapsulations: two workers pinned to cores 0 and 1
     --key "$work/dev/server.key" --client-ca "$work/dev/ca.pem" --authz "$work/dev/authz.toml" \
     --threads 1 --max-queue-delay-us 2000 --listen 127.0.0.1:25061 --metrics-listen 127.0.0.1:25062 >"$work/local.log" &
 pids+=($!)
+names+=(local-gateway)
 until grep -q "gRPC" "$work/local.log" 2>/dev/null; do sleep 0.2; done
 load 25061 3 "warm-up" --concurrency "$CONCURRENCY" --out-dir "$work"
 load 25061 "$DURATION" "local backend at low load, one thread (no NATS hop)" --rate 20

@@ -19,7 +19,7 @@ use tonic::{Code, Status};
 use super::wire::{self, JobItem, JobWriter, Request};
 use super::{
     connect, job_stream, job_subject, NatsError, NatsOptions, StreamLimits, ANSWERS_PREFIX,
-    DOORBELL_SUBJECT,
+    DOORBELL_SUBJECT, JOB_ITEMS,
 };
 use crate::status::status;
 
@@ -253,8 +253,12 @@ async fn publish(sender: Sender, mut queued: mpsc::Receiver<JobItem>, reply: Str
                 let (writer, ids) = slot.take().expect("checked above");
                 sender.send(item.priority, writer, ids).await;
             }
-            let (writer, ids) =
-                slot.get_or_insert_with(|| (JobWriter::new(&reply, limit), Vec::new()));
+            let (writer, ids) = slot.get_or_insert_with(|| {
+                (
+                    JobWriter::new(&reply, limit).with_max_items(JOB_ITEMS),
+                    Vec::new(),
+                )
+            });
             writer.push(&item);
             ids.push(item.id);
         }

@@ -15,6 +15,7 @@
 
 mod compute;
 mod forward;
+mod intake;
 mod queues;
 pub mod status;
 pub mod wire;
@@ -47,6 +48,10 @@ pub const CONSUMER: &str = "sakke-workers";
 pub const DOORBELL_SUBJECT: &str = "sakke.doorbell";
 /// How long an idle worker waits for a doorbell before it looks anyway.
 pub const IDLE_POLL: Duration = Duration::from_millis(250);
+/// Requests a gateway puts in one job at most (the wire allows up to
+/// [`wire::MAX_ITEMS`]): small enough that several workers share a burst, large enough
+/// that a job's NATS round trip is spread over many requests.
+pub const JOB_ITEMS: usize = 32;
 /// Prefix of each gateway's answer subject (`sakke.answers.<gateway id>`).
 pub const ANSWERS_PREFIX: &str = "sakke.answers";
 /// The stream's bounds, set by the gateways (`[nats]` stream_max_jobs, stream_max_age_s).

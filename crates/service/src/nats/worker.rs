@@ -1,6 +1,6 @@
 //! `sakke worker`: pulls jobs (decapsulations, encapsulations, I_MESSAGEs to open) from
-//! the work queue, as many as it has free
-//! slots (capacity-aware, unlike a queue group that picks members at random), from the
+//! the work queue, as many as it can finish soon within its free slots ([`intake`]:
+//! capacity-aware, unlike a queue group that picks members at random), from the
 //! emergency subject first, then normal, then bulk (idle, it waits for a gateway's
 //! doorbell), runs them
 //! on its own engine with its own key store, publishes the answers to the gateway's
@@ -21,6 +21,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
 use super::compute;
+use super::intake::Intake;
 use super::status::{WorkerStatus, STATUS_SUBJECT};
 use super::wire::{self, AnswerItem};
 use super::{
@@ -136,18 +137,23 @@ impl Worker {
         let mut tasks = JoinSet::new();
         // Requests per job, a moving mean: gateways pack more into a job under load.
         let mut per_job = 16.0f64;
+        let mut intake = Intake::new(slots);
         tokio::pin!(stop);
         'pull: loop {
             while tasks.try_join_next().is_some() {}
-            // Wait for a free slot, then ask for as many jobs as the free slots hold at
-            // the mean job size.
-            let probe = tokio::select! {
-                p = Arc::clone(&permits).acquire_owned() => p.expect("never closed"),
-                _ = &mut stop => break,
-            };
-            let free = permits.available_permits() + 1;
-            drop(probe);
-            let mut want = ((free as f64 / per_job) as usize).max(1);
+            // Hold what can be finished soon (see `intake`): with enough in hand, wait
+            // for a job to finish; else ask for as many jobs as the gap holds at the mean
+            // job size.
+            let target = intake.target(stats.answered.load(Ordering::Relaxed));
+            let held = slots - permits.available_permits();
+            if held >= target {
+                tokio::select! {
+                    _ = tasks.join_next() => {}
+                    _ = &mut stop => break,
+                }
+                continue;
+            }
+            let mut want = (((target - held) as f64 / per_job).ceil() as usize).max(1);
             // Rings heard so far are answered by the round that follows.
             while doorbell.next().now_or_never().flatten().is_some() {}
             let mut took = 0usize;

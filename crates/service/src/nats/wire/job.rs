@@ -229,6 +229,7 @@ pub struct JobWriter {
     out: Vec<u8>,
     count: usize,
     limit: usize,
+    max_items: usize,
 }
 
 impl JobWriter {
@@ -244,13 +245,20 @@ impl JobWriter {
             out,
             count: 0,
             limit,
+            max_items: MAX_ITEMS,
         }
+    }
+
+    /// At most `n` requests (and never more than [`MAX_ITEMS`]).
+    pub fn with_max_items(mut self, n: usize) -> JobWriter {
+        self.max_items = n.clamp(1, MAX_ITEMS);
+        self
     }
 
     /// Whether `item` fits (by size and count); the first item always fits a limit of
     /// at least 32 KiB, which every NATS server allows.
     pub fn fits(&self, item: &JobItem) -> bool {
-        self.count < MAX_ITEMS && self.out.len() + item.encoded_len() <= self.limit
+        self.count < self.max_items && self.out.len() + item.encoded_len() <= self.limit
     }
 
     pub fn push(&mut self, item: &JobItem) {
@@ -358,6 +366,11 @@ mod tests {
         let bytes = w.finish();
         assert!(bytes.len() <= limit);
         assert!(bytes.len() + item(pushed.len() as u64).encoded_len() > limit);
+        let mut small = JobWriter::new("r", limit).with_max_items(2);
+        small.push(&item(0));
+        assert!(small.fits(&item(1)));
+        small.push(&item(1));
+        assert!(!small.fits(&item(2)));
         let job = decode_job(&bytes).unwrap();
         assert_eq!(job.reply, "sakke.answers.abc");
         assert_eq!(job.items, pushed);
