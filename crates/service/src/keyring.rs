@@ -95,15 +95,6 @@ impl KeyRing {
         Ok(fresh)
     }
 
-    /// Recipients remembered (not counting the ring's own users).
-    pub fn recipients_remembered(&self) -> usize {
-        self.recipients
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .keys
-            .len()
-    }
-
     /// SAKKE public key Z of the KMS: what encapsulation to any of its users needs.
     pub fn sakke_public_key(&self) -> &KmsPublicKey {
         &self.sakke_public_key
@@ -128,6 +119,11 @@ impl KeyRing {
 mod tests {
     use super::*;
     use sakke::{decapsulate_with, encapsulate_to, Kms, Ssv};
+
+    /// Recipients remembered (not counting the ring's own users).
+    fn remembered(ring: &KeyRing) -> usize {
+        ring.recipients.lock().unwrap().keys.len()
+    }
 
     #[test]
     fn recipients_are_the_users_own_or_computed_once_and_bounded() {
@@ -154,7 +150,7 @@ mod tests {
         let own = ring.recipient("tel:+447700900001", "2026-12").unwrap();
         let ssv = Ssv::random();
         assert!(decapsulate_with(&encapsulate_to(&ssv, &own), &receiver).unwrap() == ssv);
-        assert_eq!(ring.recipients_remembered(), 0);
+        assert_eq!(remembered(&ring), 0);
         // Anyone else: computed, then the same key again.
         let other = ring.recipient("tel:+447700900002", "2026-12").unwrap();
         let again = ring.recipient("tel:+447700900002", "2026-12").unwrap();
@@ -165,15 +161,15 @@ mod tests {
             other.base_point(),
             RecipientKey::new(&expected, &z).unwrap().base_point()
         );
-        assert_eq!(ring.recipients_remembered(), 1);
+        assert_eq!(remembered(&ring), 1);
         // Past the bound the oldest is forgotten (and computed again when asked for).
         ring.recipients.lock().unwrap().capacity = 2;
         ring.recipient("tel:+447700900003", "2026-12").unwrap();
         ring.recipient("tel:+447700900004", "2026-12").unwrap();
-        assert_eq!(ring.recipients_remembered(), 2);
+        assert_eq!(remembered(&ring), 2);
         let recomputed = ring.recipient("tel:+447700900002", "2026-12").unwrap();
         assert!(!Arc::ptr_eq(&other, &recomputed));
         assert_eq!(recomputed.base_point(), other.base_point());
-        assert_eq!(ring.recipients_remembered(), 2);
+        assert_eq!(remembered(&ring), 2);
     }
 }

@@ -1,7 +1,7 @@
 //! Scale-out on NATS JetStream (DESIGN.md 5): gateways (`sakke serve --nats`) publish
 //! every request (decapsulations, encapsulations, I_MESSAGEs to open) as jobs to a
-//! work-queue stream, one subject per priority; workers (`sakke worker --nats`) pull as
-//! many as they have free batch slots, emergency jobs first, answer on the gateway's own
+//! work-queue stream, one subject per priority; workers (`sakke worker --nats`) pull what
+//! they can finish soon ([`intake`]), emergency jobs first, answer on the gateway's own
 //! subject, then ack.
 //!
 //! A job a worker took but never acked (the worker died) is redelivered after the
@@ -152,6 +152,11 @@ pub fn priority_name(priority: Priority) -> &'static str {
     }
 }
 
+/// The workers' shared durable consumer of one priority's jobs.
+pub fn consumer_name(priority: Priority) -> String {
+    format!("{CONSUMER}-{}", priority_name(priority))
+}
+
 /// The subject jobs of one priority are published to.
 pub fn job_subject(priority: Priority) -> String {
     format!("{JOB_SUBJECT}.{}", priority_name(priority))
@@ -200,7 +205,7 @@ pub async fn job_consumer(
     ack_wait: Duration,
     max_ack_pending: Option<i64>,
 ) -> Result<consumer::PullConsumer, NatsError> {
-    let name = format!("{CONSUMER}-{}", priority_name(priority));
+    let name = consumer_name(priority);
     let config = |ack_wait, max_ack_pending| consumer::pull::Config {
         durable_name: Some(name.clone()),
         filter_subject: job_subject(priority),

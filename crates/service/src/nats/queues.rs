@@ -8,7 +8,7 @@ use async_nats::jetstream::{self, consumer};
 use engine::Priority;
 use serde::Serialize;
 
-use super::{js_error, priority_name, NatsError, CONSUMER, STREAM};
+use super::{consumer_name, js_error, priority_name, NatsError, STREAM};
 
 /// One priority's shared consumer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,7 +41,7 @@ pub async fn queues(js: &jetstream::Context) -> Result<Vec<QueueStatus>, NatsErr
     };
     let mut out = Vec::new();
     for priority in Priority::ALL {
-        let name = format!("{CONSUMER}-{}", priority_name(priority));
+        let name = consumer_name(priority);
         let Ok(mut consumer) = stream.get_consumer::<consumer::pull::Config>(&name).await else {
             continue;
         };
